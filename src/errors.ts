@@ -1,0 +1,80 @@
+/**
+ * The errors a run can end with, each with its exit code. Declared once; the CLI turns them
+ * into a one-line message and the code, never a stack trace.
+ */
+export const ExitCode = {
+  conforms: 0,
+  doesNotConform: 1,
+  usage: 2,
+} as const;
+
+export type ConformanceErrorCode =
+  | 'E_USAGE'
+  | 'E_CONFIG'
+  | 'E_SPEC'
+  | 'E_CONNECTIVITY'
+  | 'E_TARGET_UNRECOVERABLE'
+  | 'E_PACT';
+
+export class ConformanceError extends Error {
+  override readonly name: string = 'ConformanceError';
+  readonly exitCode = ExitCode.usage;
+  constructor(
+    readonly code: ConformanceErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Bad flags or arguments. */
+export class UsageError extends ConformanceError {
+  override readonly name = 'UsageError';
+  constructor(message: string) {
+    super('E_USAGE', message);
+  }
+}
+
+/** A configuration that cannot work (bad credentials syntax, unreadable file). */
+export class ConfigError extends ConformanceError {
+  override readonly name = 'ConfigError';
+  constructor(message: string) {
+    super('E_CONFIG', message);
+  }
+}
+
+/** The OpenAPI document or the rules catalogue does not load or validate. */
+export class SpecError extends ConformanceError {
+  override readonly name = 'SpecError';
+  constructor(message: string) {
+    super('E_SPEC', message);
+  }
+}
+
+/** The target cannot be reached at all. */
+export class ConnectivityError extends ConformanceError {
+  override readonly name = 'ConnectivityError';
+  constructor(message: string) {
+    super('E_CONNECTIVITY', message);
+  }
+}
+
+/** The target stopped answering usefully in the middle of a run (throttling that never ends, error storm). */
+export class TargetUnrecoverableError extends ConformanceError {
+  override readonly name = 'TargetUnrecoverableError';
+  constructor(message: string) {
+    super('E_TARGET_UNRECOVERABLE', message);
+  }
+}
+
+/** A pact file that cannot be read or is not a pact. */
+export class PactError extends ConformanceError {
+  override readonly name = 'PactError';
+  constructor(message: string) {
+    super('E_PACT', message);
+  }
+}
+
+export function isConformanceError(e: unknown): e is ConformanceError {
+  return e instanceof ConformanceError;
+}
