@@ -1,0 +1,31 @@
+import type { Credential } from './credentials.js';
+
+/** Everything a run needs, resolved from flags and environment variables. */
+export interface RunConfig {
+  /** The base URL up to and including /api/v1; undefined starts the embedded target. */
+  target?: string;
+  credentials: Credential[];
+  appToken?: string;
+  /** The person whose image the run may replace (and restores); undefined picks the embedded target's first person. */
+  personId?: number;
+  seed: number;
+  /** Cases per property. */
+  runs: number;
+  concurrency: number;
+  /** Requests per second; undefined means the default for the target (unthrottled on loopback). */
+  rate?: number;
+  timeoutMs: number;
+  reportDir: string;
+  /** Rule ids to run; empty means all. */
+  only: string[];
+  specPath?: string;
+  /** Show progress on the terminal. */
+  progress: boolean;
+}
+
+export const defaults = {
+  runs: 25,
+  concurrency: 4,
+  timeoutMs: 30_000,
+  reportDir: 'reports',
+} as const;

@@ -1,0 +1,80 @@
+/**
+ * Saves the configured person's image before a run and puts it back afterwards: PUT of the
+ * saved bytes with their Content-Type, or DELETE when the person had none.
+ */
+import { request } from 'undici';
+import type { SpecModel } from '../spec/model.js';
+import { personPath } from '../spec/model.js';
+import { userAgent } from '../version.js';
+
+export interface ImageSnapshot {
+  personId: number;
+  /** The saved image, or undefined when the person had none (GET answered 404). */
+  image?: { bytes: Buffer; contentType: string };
+  /** ImageInfo's BlobId at the time of the snapshot, when it could be read. */
+  blobId?: number;
+}
+
+export interface ImageSessionContext {
+  baseUrl: string;
+  model: SpecModel;
+  /** Headers that authenticate (see authHeaders), plus any run-id header. */
+  headers: Record<string, string>;
+  timeoutMs: number;
+}
+
+function url(ctx: ImageSessionContext, template: string, personId: number): string {
+  return ctx.baseUrl + personPath(template, ctx.model.personIdParameter.name, String(personId));
+}
+
+function opts(ctx: ImageSessionContext, extra: Record<string, string> = {}) {
+  return {
+    headers: { 'user-agent': userAgent, ...ctx.headers, ...extra },
+    headersTimeout: ctx.timeoutMs,
+    bodyTimeout: ctx.timeoutMs,
+  };
+}
+
+/** ImageInfo's BlobId for the person, or undefined when ImageInfo cannot be read. */
+export async function readBlobId(ctx: ImageSessionContext, personId: number): Promise<number | undefined> {
+  const res = await request(url(ctx, ctx.model.imageInfoPath, personId), { method: 'GET', ...opts(ctx, { accept: 'application/json' }) });
+  const text = await res.body.text();
+  if (res.statusCode !== 200) return undefined;
+  try {
+    const info = JSON.parse(text) as { BlobId?: unknown };
+    return typeof info.BlobId === 'number' ? info.BlobId : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export async function snapshotImage(ctx: ImageSessionContext, personId: number): Promise<ImageSnapshot> {
+  const res = await request(url(ctx, ctx.model.imagePath, personId), { method: 'GET', ...opts(ctx) });
+  const bytes = Buffer.from(await res.body.arrayBuffer());
+  const snapshot: ImageSnapshot = { personId };
+  if (res.statusCode === 200 && bytes.length > 0) {
+    const type = res.headers['content-type'];
+    snapshot.image = { bytes, contentType: (Array.isArray(type) ? type[0] : type) ?? 'application/octet-stream' };
+  } else if (res.statusCode !== 404) {
+    throw new Error(`cannot save person ${personId}'s image before the run: GET answered ${res.statusCode}`);
+  }
+  const blobId = await readBlobId(ctx, personId);
+  if (blobId !== undefined) snapshot.blobId = blobId;
+  return snapshot;
+}
+
+/** Puts the snapshot back. Returns a note saying what was done. */
+export async function restoreImage(ctx: ImageSessionContext, snapshot: ImageSnapshot): Promise<string> {
+  const target = url(ctx, ctx.model.imagePath, snapshot.personId);
+  if (snapshot.image) {
+    const contentType = snapshot.image.contentType.split(';')[0]?.trim() ?? snapshot.image.contentType;
+    const res = await request(target, { method: 'PUT', body: snapshot.image.bytes, ...opts(ctx, { 'content-type': contentType }) });
+    await res.body.dump();
+    if (res.statusCode !== 200) throw new Error(`restoring person ${snapshot.personId}'s image failed: PUT answered ${res.statusCode}`);
+    return `person ${snapshot.personId}'s image restored (${snapshot.image.bytes.length} bytes, ${contentType})`;
+  }
+  const res = await request(target, { method: 'DELETE', ...opts(ctx) });
+  await res.body.dump();
+  if (res.statusCode >= 300 && res.statusCode !== 404) throw new Error(`removing the run's image from person ${snapshot.personId} failed: DELETE answered ${res.statusCode}`);
+  return `person ${snapshot.personId} had no image; the run's image was removed`;
+}
