@@ -1,0 +1,49 @@
+/** Reading the request body with a limit: 413 beyond it, without keeping what comes after. */
+import type { IncomingMessage } from 'node:http';
+import type { Result } from './types.js';
+
+/** How much more than the limit is read and thrown away (so the client can read the 413) before the connection is cut. */
+const DRAIN_ALLOWANCE = 64 * 1024 * 1024;
+
+export function readBody(req: IncomingMessage, limit: number): Promise<Result<{ body: Buffer }>> {
+  return new Promise((resolve) => {
+    const tooLarge = { ok: false as const, status: 413, message: `The body is larger than ${limit} bytes.` };
+    const declared = Number(req.headers['content-length']);
+    let settled = false;
+    const settle = (r: Result<{ body: Buffer }>): void => {
+      if (!settled) {
+        settled = true;
+        resolve(r);
+      }
+    };
+    let received = 0;
+    const chunks: Buffer[] = [];
+    const drain = (): void => {
+      // Keep reading and dropping; cut the connection when the client sends far too much.
+      let dropped = 0;
+      req.removeAllListeners('data');
+      req.on('data', (c: Buffer) => {
+        dropped += c.length;
+        if (dropped > DRAIN_ALLOWANCE) req.socket.destroy();
+      });
+    };
+    req.on('error', () => settle({ ok: false, status: 400, message: 'The request body could not be read.' }));
+    req.on('aborted', () => settle({ ok: false, status: 400, message: 'The request was aborted.' }));
+    if (Number.isFinite(declared) && declared > limit) {
+      drain();
+      settle(tooLarge);
+      return;
+    }
+    req.on('data', (c: Buffer) => {
+      received += c.length;
+      if (received > limit) {
+        chunks.length = 0;
+        drain();
+        settle(tooLarge);
+        return;
+      }
+      chunks.push(c);
+    });
+    req.on('end', () => settle({ ok: true, body: Buffer.concat(chunks) }));
+  });
+}

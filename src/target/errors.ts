@@ -1,0 +1,30 @@
+/** The SuperOffice error object every 4xx (and 5xx) answer carries, always as JSON. */
+import type { ErrorBody, TargetContext } from './types.js';
+
+const ERROR_TYPES: Record<number, string> = {
+  400: 'SoArgumentException',
+  401: 'SoAuthenticationException',
+  403: 'SoAccessDeniedException',
+  404: 'SoNotFoundException',
+  405: 'SoMethodNotAllowedException',
+  406: 'SoNotAcceptableException',
+  413: 'SoRequestTooLargeException',
+  415: 'SoUnsupportedMediaTypeException',
+};
+
+/** The media type the spec gives the save's 400 answer (the error object's type). */
+export function errorMediaType(ctx: TargetContext): string {
+  const type = ctx.model.save[0]?.responses.get(400)?.[0]?.type;
+  if (!type) throw new Error('the spec gives no media type for the 400 answer');
+  return type;
+}
+
+export function errorBody(status: number, message: string, ctx: TargetContext): ErrorBody {
+  const body = {
+    Error: true,
+    ErrorType: ERROR_TYPES[status] ?? (status >= 500 ? 'SoServerException' : 'SoException'),
+    ErrorMessage: message,
+    ErrorSource: 'person-image-conformance reference target',
+  };
+  return { contentType: `${errorMediaType(ctx)}; charset=utf-8`, body: JSON.stringify(body) };
+}

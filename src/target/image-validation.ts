@@ -1,0 +1,238 @@
+/**
+ * Image validation by the bytes alone: sniff the signature, walk the container structure by
+ * hand (bounded loops over the buffer, so no input can hang them), then decode every pixel
+ * of every page with sharp (libvips) with `failOn: 'warning'` and a pixel limit.
+ *
+ * The declared Content-Type is never trusted: an image whose bytes disagree with its declared
+ * (image) type is accepted by its bytes and stored under the type its bytes say.
+ *
+ * What is caught (measured by tests/target/image-validation.test.ts, which damages real
+ * PNG, JPEG, GIF and TIFF files made by sharp and asserts the reason for each class):
+ * - no supported signature (text, JSON, HTML, PDF, ZIP, BMP, WebP, random);
+ * - a signature with less than a whole header (PNG IHDR, GIF logical screen, JPEG SOF, TIFF IFD);
+ * - zero width or height (PNG IHDR, GIF screen or frame, JPEG SOF, any TIFF page);
+ * - PNG: truncation anywhere, a bad CRC on any chunk (by hand: libpng only warns on ancillary
+ *   chunks), a missing IEND (by hand: sharp accepts it), bad zlib data (sharp);
+ * - GIF: truncation, a missing trailer (by hand: sharp accepts it), broken block structure,
+ *   bad LZW data (sharp);
+ * - JPEG: truncation, a missing EOI (by hand), corrupt entropy data (sharp warnings);
+ * - TIFF: truncation, IFD or value offsets past the end, strip/tile offsets past the end,
+ *   IFD loops, undecodable strips (sharp, every page).
+ * Not caught: damage that still decodes without a libvips warning (e.g. flipped bits inside
+ * uncompressed TIFF or GIF pixel data, or trailing bytes after the end marker).
+ */
+import { crc32 } from 'node:zlib';
+import sharp from 'sharp';
+import type { ImageFormat, ImageValidation, TargetContext } from './types.js';
+
+/** The most pixels (summed over pages) one image may decode to. */
+export const MAX_PIXELS = 8192 * 8192;
+/** The most pages or frames one image may have. */
+const MAX_PAGES = 1000;
+
+type Check = { ok: true; width: number; height: number } | { ok: false; reason: string };
+const bad = (reason: string): { ok: false; reason: string } => ({ ok: false, reason });
+
+/** The format whose signature starts the bytes, if any. */
+export function sniffFormat(b: Uint8Array): ImageFormat | undefined {
+  const at = (i: number, ...xs: number[]): boolean => xs.every((x, k) => b[i + k] === x);
+  if (at(0, 0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a)) return 'png';
+  if (at(0, 0xff, 0xd8, 0xff)) return 'jpeg';
+  if (at(0, 0x47, 0x49, 0x46, 0x38) && (at(4, 0x37, 0x61) || at(4, 0x39, 0x61))) return 'gif';
+  if (at(0, 0x49, 0x49, 0x2a, 0x00) || at(0, 0x4d, 0x4d, 0x00, 0x2a) || at(0, 0x49, 0x49, 0x2b, 0x00) || at(0, 0x4d, 0x4d, 0x00, 0x2b)) return 'tiff';
+  return undefined;
+}
+
+function checkPng(b: Buffer): Check {
+  if (b.length < 8 + 25) return bad('PNG: incomplete header');
+  let pos = 8;
+  let width = 0;
+  let height = 0;
+  let first = true;
+  while (pos < b.length) {
+    if (pos + 12 > b.length) return bad('PNG: truncated chunk');
+    const len = b.readUInt32BE(pos);
+    const type = b.toString('latin1', pos + 4, pos + 8);
+    if (len > 0x7fffffff || pos + 12 + len > b.length) return bad(first ? 'PNG: incomplete header' : `PNG: chunk ${JSON.stringify(type)} runs past the end`);
+    if (first) {
+      if (type !== 'IHDR' || len !== 13) return bad('PNG: the first chunk is not a whole IHDR');
+      width = b.readUInt32BE(pos + 8);
+      height = b.readUInt32BE(pos + 12);
+      if (width === 0 || height === 0) return bad('PNG: zero width or height');
+      first = false;
+    }
+    if (crc32(b.subarray(pos + 4, pos + 8 + len)) !== b.readUInt32BE(pos + 8 + len)) return bad(`PNG: bad CRC in chunk ${JSON.stringify(type)}`);
+    pos += 12 + len;
+    if (type === 'IEND') return { ok: true, width, height };
+  }
+  return bad('PNG: missing IEND');
+}
+
+function checkGif(b: Buffer): Check {
+  if (b.length < 13) return bad('GIF: incomplete header');
+  const width = b.readUInt16LE(6);
+  const height = b.readUInt16LE(8);
+  if (width === 0 || height === 0) return bad('GIF: zero width or height');
+  let pos = 13;
+  const packed = b[10] ?? 0;
+  if (packed & 0x80) pos += 3 * 2 ** ((packed & 7) + 1);
+  const skipSubBlocks = (): boolean => {
+    for (;;) {
+      if (pos >= b.length) return false;
+      const size = b[pos++] ?? 0;
+      if (size === 0) return true;
+      pos += size;
+    }
+  };
+  let frames = 0;
+  while (pos < b.length) {
+    const intro = b[pos++];
+    if (intro === 0x3b) return frames > 0 ? { ok: true, width, height } : bad('GIF: no image');
+    if (intro === 0x21) {
+      pos += 1;
+      if (!skipSubBlocks()) return bad('GIF: truncated extension');
+    } else if (intro === 0x2c) {
+      if (pos + 9 > b.length) return bad('GIF: truncated image descriptor');
+      if (b.readUInt16LE(pos + 4) === 0 || b.readUInt16LE(pos + 6) === 0) return bad('GIF: a frame has zero width or height');
+      const local = b[pos + 8] ?? 0;
+      pos += 9;
+      if (local & 0x80) pos += 3 * 2 ** ((local & 7) + 1);
+      pos += 1; // LZW minimum code size
+      if (!skipSubBlocks()) return bad('GIF: truncated image data');
+      frames++;
+    } else {
+      return bad('GIF: unknown block');
+    }
+  }
+  return bad('GIF: missing trailer');
+}
+
+function checkJpeg(b: Buffer): Check {
+  let pos = 2;
+  let width = 0;
+  let height = 0;
+  for (;;) {
+    while (pos < b.length && b[pos] === 0xff && b[pos + 1] === 0xff) pos++;
+    if (pos + 4 > b.length) return bad(width ? 'JPEG: truncated' : 'JPEG: incomplete header');
+    if (b[pos] !== 0xff) return bad('JPEG: broken marker structure');
+    const marker = b[pos + 1] ?? 0;
+    if (marker === 0xd9) return bad('JPEG: no image data');
+    if ((marker >= 0xd0 && marker <= 0xd7) || marker === 0x01) {
+      pos += 2;
+      continue;
+    }
+    const len = b.readUInt16BE(pos + 2);
+    if (len < 2 || pos + 2 + len > b.length) return bad(width ? 'JPEG: truncated' : 'JPEG: incomplete header');
+    const isSof = marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc;
+    if (isSof) {
+      if (len < 8) return bad('JPEG: incomplete header');
+      height = b.readUInt16BE(pos + 5);
+      width = b.readUInt16BE(pos + 7);
+      if (width === 0 || height === 0) return bad('JPEG: zero width or height');
+    }
+    if (marker === 0xda) {
+      if (!width) return bad('JPEG: incomplete header');
+      const end = b.lastIndexOf(Buffer.from([0xff, 0xd9]));
+      return end > pos ? { ok: true, width, height } : bad('JPEG: missing EOI (truncated)');
+    }
+    pos += 2 + len;
+  }
+}
+
+const TIFF_TYPE_SIZE: Record<number, number> = { 1: 1, 2: 1, 3: 2, 4: 4, 5: 8, 6: 1, 7: 1, 8: 2, 9: 4, 10: 8, 11: 4, 12: 8, 13: 4, 16: 8, 17: 8, 18: 8 };
+
+function checkTiff(b: Buffer): Check {
+  if (b.length < 16) return bad('TIFF: incomplete header');
+  const le = b[0] === 0x49;
+  const big = (le ? b.readUInt16LE(2) : b.readUInt16BE(2)) === 43;
+  const u16 = (o: number): number => (le ? b.readUInt16LE(o) : b.readUInt16BE(o));
+  const u32 = (o: number): number => (le ? b.readUInt32LE(o) : b.readUInt32BE(o));
+  const u64 = (o: number): number => Number(le ? b.readBigUInt64LE(o) : b.readBigUInt64BE(o));
+  const offset = (o: number): number => (big ? u64(o) : u32(o));
+  const within = (o: number, n: number): boolean => Number.isSafeInteger(o) && o >= 0 && o + n <= b.length;
+  let ifd = offset(big ? 8 : 4);
+  if (ifd < 8 || !within(ifd, big ? 8 : 2)) return bad('TIFF: incomplete header (first IFD offset past the end)');
+  const seen = new Set<number>();
+  let width = 0;
+  let height = 0;
+  while (ifd !== 0) {
+    if (seen.has(ifd)) return bad('TIFF: IFD loop');
+    if (seen.size >= MAX_PAGES) return bad('TIFF: too many pages');
+    seen.add(ifd);
+    if (!within(ifd, big ? 8 : 2)) return bad('TIFF: IFD offset past the end');
+    const count = big ? u64(ifd) : u16(ifd);
+    const entrySize = big ? 20 : 12;
+    const first = ifd + (big ? 8 : 2);
+    if (!within(first, count * entrySize + (big ? 8 : 4))) return bad('TIFF: IFD runs past the end');
+    const tags = new Map<number, number[]>();
+    for (let i = 0; i < count; i++) {
+      const e = first + i * entrySize;
+      const tag = u16(e);
+      const type = u16(e + 2);
+      const n = big ? u64(e + 4) : u32(e + 4);
+      const size = (TIFF_TYPE_SIZE[type] ?? 1) * n;
+      const inline = big ? 8 : 4;
+      const valueAt = size <= inline ? e + (big ? 12 : 8) : offset(e + (big ? 12 : 8));
+      if (!within(valueAt, size)) return bad(`TIFF: tag ${tag} value offset past the end`);
+      if ([256, 257, 273, 279, 324, 325].includes(tag) && (type === 3 || type === 4 || type === 16) && n <= 1_000_000) {
+        const values: number[] = [];
+        const step = TIFF_TYPE_SIZE[type] ?? 4;
+        for (let k = 0; k < n; k++) values.push(type === 3 ? u16(valueAt + k * step) : type === 4 ? u32(valueAt + k * step) : u64(valueAt + k * step));
+        tags.set(tag, values);
+      }
+    }
+    const w = tags.get(256)?.[0] ?? 0;
+    const h = tags.get(257)?.[0] ?? 0;
+    if (w === 0 || h === 0) return bad('TIFF: a page has zero width or height (or none)');
+    if (!width) [width, height] = [w, h];
+    for (const [offTag, countTag] of [
+      [273, 279],
+      [324, 325],
+    ] as const) {
+      const offs = tags.get(offTag) ?? [];
+      const counts = tags.get(countTag) ?? [];
+      for (let k = 0; k < offs.length; k++) {
+        if (!within(offs[k] ?? 0, counts[k] ?? 0)) return bad('TIFF: strip or tile data past the end');
+      }
+    }
+    if (!tags.has(273) && !tags.has(324)) return bad('TIFF: a page has no image data');
+    ifd = offset(first + count * entrySize);
+  }
+  return { ok: true, width, height };
+}
+
+const CHECKS: Record<ImageFormat, (b: Buffer) => Check> = { png: checkPng, gif: checkGif, jpeg: checkJpeg, tiff: checkTiff };
+
+/** Decodes every pixel of every page; throws on any libvips error or warning. */
+async function decodeAll(bytes: Buffer, format: ImageFormat): Promise<number> {
+  const options = { failOn: 'warning' as const, limitInputPixels: MAX_PIXELS, sequentialRead: true };
+  const meta = await sharp(bytes, options).metadata();
+  if (meta.format !== format) throw new Error(`the decoder reads ${meta.format}`);
+  const pages = meta.pages ?? 1;
+  if (pages > MAX_PAGES) throw new Error('too many pages');
+  if ((meta.width ?? 0) * (meta.height ?? 0) * pages > MAX_PIXELS) throw new Error('too many pixels');
+  if (format === 'tiff') {
+    // Pages of a TIFF may differ in size: decode them one by one.
+    for (let page = 0; page < pages; page++) await sharp(bytes, { ...options, page }).stats();
+  } else {
+    await sharp(bytes, { ...options, pages: -1 }).stats();
+  }
+  return pages;
+}
+
+export async function validateImage(bytes: Buffer, _declaredType: string | undefined, ctx: TargetContext): Promise<ImageValidation> {
+  if (bytes.length === 0) return bad('Image bitmap is missing from body (empty).');
+  const format = sniffFormat(bytes);
+  if (!format) return bad('The body is not a PNG, JPEG, GIF or TIFF image.');
+  const structure = CHECKS[format](bytes);
+  if (!structure.ok) return structure;
+  let pages: number;
+  try {
+    pages = await decodeAll(bytes, format);
+  } catch (e) {
+    const first = String((e as Error).message ?? e).split('\n')[0] ?? '';
+    return bad(`${format.toUpperCase()}: the image does not decode (${first.slice(0, 200)})`);
+  }
+  const mediaType = ctx.model.imageMediaTypes.find((t) => t.toLowerCase().endsWith(`/${format}`)) ?? ctx.model.imageMediaTypes[0] ?? '';
+  return { ok: true, format, mediaType, width: structure.width, height: structure.height, pages };
+}

@@ -1,0 +1,45 @@
+/** Content negotiation of the 200 answer and the serialization of a blob id, both from the spec's 200 media types. */
+import Negotiator from 'negotiator';
+import type { ResponseMediaType } from '../spec/model.js';
+import type { TargetContext } from './types.js';
+
+/** The default answer type: the spec's first JSON 200 type (or its first type). */
+export function defaultMediaType(ctx: TargetContext): ResponseMediaType {
+  const types = ctx.model.successMediaTypes;
+  const first = types.find((t) => t.family === 'json') ?? types[0];
+  if (!first) throw new Error('the spec declares no 200 media type');
+  return first;
+}
+
+/**
+ * Accept -> the declared type it prefers most (q-values, wildcards, specificity); no Accept ->
+ * the first JSON type. An Accept that names nothing we produce gets JSON too (never 'not-acceptable'
+ * in the strict default; a lenient target may answer 406 by replacing this step).
+ */
+export function negotiate(accept: string | undefined, ctx: TargetContext): ResponseMediaType | 'not-acceptable' {
+  if (accept === undefined || accept.trim() === '') return defaultMediaType(ctx);
+  const types = ctx.model.successMediaTypes;
+  let preferred: string[];
+  try {
+    preferred = new Negotiator({ headers: { accept } }).mediaTypes(types.map((t) => t.type));
+  } catch {
+    preferred = [];
+  }
+  const best = preferred[0];
+  return types.find((t) => t.type === best) ?? defaultMediaType(ctx);
+}
+
+function escapeXml(s: string): string {
+  return s.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/** JSON: the bare value (`825`); XML: the root element and namespace of the schema's `xml` object. */
+export function serializeBlobId(mediaType: ResponseMediaType, id: number | string): string {
+  if (mediaType.family === 'xml') {
+    const name = mediaType.xml?.name;
+    if (!name) throw new Error(`the spec gives no XML name for ${mediaType.type}`);
+    const ns = mediaType.xml?.namespace ? ` xmlns="${escapeXml(mediaType.xml.namespace)}"` : '';
+    return `<${name}${ns}>${escapeXml(String(id))}</${name}>`;
+  }
+  return JSON.stringify(id);
+}

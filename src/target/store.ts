@@ -1,0 +1,44 @@
+/** The reference target's in-memory store: the seeded persons and each one's photo. */
+
+export interface StoredImage {
+  blobId: number;
+  bytes: Buffer;
+  mediaType: string;
+  width: number;
+  height: number;
+  created: Date;
+  updated: Date;
+}
+
+export class ImageStore {
+  private readonly images = new Map<number, StoredImage>();
+  private nextBlobId: number;
+
+  constructor(
+    readonly persons: readonly number[],
+    firstBlobId = 1000,
+  ) {
+    this.nextBlobId = firstBlobId;
+  }
+
+  hasPerson(id: number): boolean {
+    return this.persons.includes(id);
+  }
+
+  get(personId: number): StoredImage | undefined {
+    return this.images.get(personId);
+  }
+
+  /** Stores the image under a new blob id (positive, increasing) and answers it. */
+  put(personId: number, image: Omit<StoredImage, 'blobId' | 'created' | 'updated'>): number {
+    const blobId = this.nextBlobId++;
+    const now = new Date();
+    const created = this.images.get(personId)?.created ?? now;
+    this.images.set(personId, { ...image, blobId, created, updated: now });
+    return blobId;
+  }
+
+  delete(personId: number): boolean {
+    return this.images.delete(personId);
+  }
+}
