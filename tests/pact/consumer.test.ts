@@ -1,0 +1,139 @@
+/**
+ * The consumer tests that write our pacts (into a temp dir), then the drift check: the pacts
+ * committed in contracts/ must be what these tests produce. Refresh contracts/ with
+ * PACT_UPDATE_CONTRACTS=1 npx vitest run tests/pact/consumer.test.ts
+ */
+import { copyFileSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PactV4 } from '@pact-foundation/pact';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { saveImage } from '../../src/pact/consumer-client.js';
+import { consumerFacts, emptyUpload, httpHeaders, multipartUpload, noSuchPersonUpload, rawUpload, refusedUpload, type ConsumerFacts } from '../../src/pact/consumer.js';
+import { consumerNames, providerName } from '../../src/pact/names.js';
+import { loadSpec } from '../../src/spec/load.js';
+import { canonicalPact, contractsDir, imageFor, pactFiles, tempDir } from './helpers.js';
+
+process.env.PACT_DO_NOT_TRACK = 'true';
+
+const out = tempDir('consumer');
+let f: ConsumerFacts;
+let photoSync: PactV4;
+let editor: PactV4;
+
+beforeAll(async () => {
+  f = consumerFacts(await loadSpec());
+  photoSync = new PactV4({ consumer: consumerNames.photoSync, provider: providerName, dir: out, logLevel: 'error' });
+  editor = new PactV4({ consumer: consumerNames.profileEditor, provider: providerName, dir: out, logLevel: 'error' });
+});
+
+function imagePath(mockUrl: string, personId: number = f.examplePersonId): string {
+  const name = f.model.personIdParameter.name;
+  return mockUrl + f.apiBase + f.model.imagePath.replace(`{${name}}`, String(personId));
+}
+
+describe(`pact ${consumerNames.photoSync}`, () => {
+  it('uploads every raw image type and reads an integer blob id from JSON', async () => {
+    expect(f.model.imageMediaTypes.length).toBeGreaterThanOrEqual(4);
+    for (const mediaType of f.model.imageMediaTypes) {
+      const file = imageFor(mediaType);
+      await rawUpload(photoSync, f, { mediaType, file }, `a raw ${mediaType} upload`).executeTest(async (mock) => {
+        const answer = await saveImage({
+          method: f.save.method,
+          url: imagePath(mock.url),
+          headers: { [httpHeaders.accept]: f.json.type, [httpHeaders.contentType]: mediaType },
+          body: readFileSync(file),
+        });
+        expect(answer.status).toBe(f.status.ok);
+        expect(Number.isInteger(answer.blobId)).toBe(true);
+      });
+    }
+  });
+
+  it('reads the blob id from an XML answer', async () => {
+    const mediaType = f.model.imageMediaTypes[0] ?? '';
+    const file = imageFor(mediaType);
+    await rawUpload(photoSync, f, { mediaType, file, answer: f.xml }, `a raw ${mediaType} upload answered in XML`).executeTest(async (mock) => {
+      const answer = await saveImage({
+        method: f.save.method,
+        url: imagePath(mock.url),
+        headers: { [httpHeaders.accept]: f.xml.type, [httpHeaders.contentType]: mediaType },
+        body: readFileSync(file),
+      });
+      expect(answer.status).toBe(f.status.ok);
+      expect(answer.blobId).toBe(f.exampleBlobId);
+    });
+  });
+});
+
+describe(`pact ${consumerNames.profileEditor}`, () => {
+  const jpeg = () => f.model.imageMediaTypes.find((t) => t.endsWith('/jpeg')) ?? '';
+
+  it('uploads a JPEG as multipart form data', async () => {
+    const mediaType = jpeg();
+    const file = imageFor(mediaType);
+    await multipartUpload(editor, f, { mediaType, file, boundary: 'person-image-pact-boundary' }, `a multipart upload with the ${mediaType} image in its form field`).executeTest(async (mock) => {
+      const form = new FormData();
+      form.append(f.model.multipart.field, new Blob([readFileSync(file)], { type: mediaType }), 'photo.jpg');
+      const answer = await saveImage({ method: f.save.method, url: imagePath(mock.url), headers: { [httpHeaders.accept]: f.json.type }, body: form });
+      expect(answer.status).toBe(f.status.ok);
+      expect(Number.isInteger(answer.blobId)).toBe(true);
+    });
+  });
+
+  it('is told 400 for an empty body', async () => {
+    const mediaType = jpeg();
+    await emptyUpload(editor, f, mediaType, 'an upload with an empty body').executeTest(async (mock) => {
+      const answer = await saveImage({
+        method: f.save.method,
+        url: imagePath(mock.url),
+        headers: { [httpHeaders.accept]: f.json.type, [httpHeaders.contentType]: mediaType },
+        body: Buffer.alloc(0),
+      });
+      expect(answer.status).toBe(f.status.badRequest);
+    });
+  });
+
+  it('is told 400 for a person id that names no person', async () => {
+    const mediaType = jpeg();
+    const file = imageFor(mediaType);
+    await noSuchPersonUpload(editor, f, { mediaType, file }, 'an upload to a person id that names no person').executeTest(async (mock) => {
+      const answer = await saveImage({
+        method: f.save.method,
+        url: imagePath(mock.url, 0),
+        headers: { [httpHeaders.accept]: f.json.type, [httpHeaders.contentType]: mediaType },
+        body: readFileSync(file),
+      });
+      expect(answer.status).toBe(f.status.badRequest);
+    });
+  });
+
+  it('is refused with bad credentials', async () => {
+    const mediaType = jpeg();
+    const file = imageFor(mediaType);
+    await refusedUpload(editor, f, { mediaType, file }, 'an upload with credentials the installation refuses').executeTest(async (mock) => {
+      const answer = await saveImage({
+        method: f.save.method,
+        url: imagePath(mock.url),
+        headers: { [httpHeaders.accept]: f.json.type, [httpHeaders.contentType]: mediaType },
+        body: readFileSync(file),
+      });
+      expect(f.status.refused).toContain(answer.status);
+    });
+  });
+});
+
+describe('committed pacts', () => {
+  afterAll(() => {
+    if (process.env.PACT_UPDATE_CONTRACTS) for (const file of pactFiles(out)) copyFileSync(join(out, file), join(contractsDir, file));
+  });
+
+  it('contracts/ holds exactly what the consumer tests produce', () => {
+    const produced = pactFiles(out);
+    expect(produced).toEqual([`${consumerNames.photoSync}-${providerName}.json`, `${consumerNames.profileEditor}-${providerName}.json`]);
+    if (process.env.PACT_UPDATE_CONTRACTS) return;
+    expect(pactFiles(contractsDir), 'contracts/ lists other pact files than the consumer tests produce (PACT_UPDATE_CONTRACTS=1 to refresh)').toEqual(produced);
+    for (const file of produced) {
+      expect(canonicalPact(join(contractsDir, file)), `contracts/${file} drifted from the consumer tests (PACT_UPDATE_CONTRACTS=1 to refresh)`).toEqual(canonicalPact(join(out, file)));
+    }
+  });
+});
