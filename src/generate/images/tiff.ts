@@ -1,0 +1,170 @@
+/**
+ * TIFF recipes and their rendering.
+ *
+ * | variant                                          | encoder                                   |
+ * |--------------------------------------------------|-------------------------------------------|
+ * | uncompressed strips, grey/RGB/RGBA, 1..3 pages   | utif2 `encode` (IFDs, 'MM') + our strip layout |
+ * | LZW / Deflate / PackBits, or tiles, 1..3 pages   | sharp (libtiff, 'II'; raw `pageHeight` for pages) |
+ * | the other byte order of either                   | tiff-structure.ts `flipTiffByteOrder` (8-bit samples, so pixel data is unchanged) |
+ */
+import fc from 'fast-check';
+import sharp from 'sharp';
+import UTIF from 'utif2';
+import { dimensions, type DimensionConstraints } from './dimensions.js';
+import { synthPixels8 } from './pixels.js';
+import { flipTiffByteOrder } from './tiff-structure.js';
+import type { ImageRecipe } from './types.js';
+
+export type TiffCompression = 'none' | 'lzw' | 'deflate' | 'packbits';
+export const TIFF_COMPRESSIONS: readonly TiffCompression[] = ['none', 'lzw', 'deflate', 'packbits'];
+export type TiffLayout = 'strips' | 'tiles';
+export type TiffChannels = 'rgb' | 'grey' | 'rgba';
+
+export interface TiffRecipeConstraints extends DimensionConstraints {
+  compressions?: readonly TiffCompression[];
+  layouts?: readonly TiffLayout[];
+  byteOrders?: readonly ('II' | 'MM')[];
+  /** Most pages; default 3. */
+  maxPages?: number;
+}
+
+export interface TiffOptions {
+  byteOrder: 'II' | 'MM';
+  compression: TiffCompression;
+  layout: TiffLayout;
+  /** Tile side (multiple of 16) for tiles; rows per strip for strips (0 = one strip per page). */
+  tileSize: number;
+  rowsPerStrip: number;
+  channels: TiffChannels;
+  pages: number;
+  /** Horizontal differencing (LZW and Deflate only). */
+  predictor: boolean;
+}
+
+export function tiffVariant(o: TiffOptions): string {
+  const parts = [o.byteOrder === 'II' ? 'le' : 'be', o.compression + (o.predictor ? '-predictor' : ''), o.channels];
+  parts.push(o.layout === 'tiles' ? `tiles${o.tileSize}` : o.rowsPerStrip > 0 ? `strips${o.rowsPerStrip}` : 'strips');
+  if (o.pages > 1) parts.push(`${o.pages}pages`);
+  return parts.join('-');
+}
+
+export function describeTiffVariant(o: TiffOptions): string {
+  const parts = [o.byteOrder === 'II' ? 'little-endian' : 'big-endian', o.compression === 'none' ? 'uncompressed' : o.compression === 'lzw' ? 'LZW' : o.compression === 'deflate' ? 'Deflate' : 'PackBits'];
+  if (o.predictor) parts.push('with predictor');
+  parts.push(o.channels === 'rgb' ? 'RGB' : o.channels === 'rgba' ? 'RGBA' : 'grey');
+  parts.push(o.layout === 'tiles' ? `tiles ${o.tileSize}x${o.tileSize}` : o.rowsPerStrip > 0 ? `strips of ${o.rowsPerStrip} rows` : 'one strip');
+  if (o.pages > 1) parts.push(`${o.pages} pages`);
+  return parts.join(' ');
+}
+
+/** fast-check arbitrary of TIFF recipes; shrinks to a 1x1 little-endian uncompressed RGB single strip. */
+export function tiffRecipe(constraints: TiffRecipeConstraints = {}): fc.Arbitrary<ImageRecipe> {
+  const compressions = constraints.compressions ?? TIFF_COMPRESSIONS;
+  const layouts = constraints.layouts ?? ['strips', 'tiles'];
+  const orders = constraints.byteOrders ?? ['II', 'MM'];
+  if (compressions.length === 0 || layouts.length === 0 || orders.length === 0) throw new Error('tiffRecipe: empty choice');
+  const maxPages = Math.max(1, constraints.maxPages ?? 3);
+  const options = fc.record({
+    byteOrder: fc.constantFrom(...orders),
+    compression: fc.constantFrom(...compressions),
+    layout: fc.constantFrom(...layouts),
+    tileSize: fc.constantFrom(16, 32, 64, 256),
+    rowsPerStrip: fc.oneof({ withCrossShrink: true }, { weight: 3, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.integer({ min: 1, max: 64 }) }),
+    channels: fc.constantFrom<TiffChannels>('rgb', 'grey', 'rgba'),
+    pages: fc.oneof({ withCrossShrink: true }, { weight: 4, arbitrary: fc.constant(1) }, { weight: 1, arbitrary: fc.integer({ min: 1, max: maxPages }) }),
+    predictor: fc.boolean(),
+  });
+  return fc
+    .record({ size: dimensions(constraints), options, pixelSeed: fc.nat() })
+    .map(({ size, options, pixelSeed }): ImageRecipe => {
+      const o: TiffOptions = {
+        ...options,
+        // Normalise options that do not apply, so the variant name says what the file holds.
+        tileSize: options.layout === 'tiles' ? options.tileSize : 0,
+        rowsPerStrip: options.layout === 'strips' && options.compression === 'none' ? options.rowsPerStrip : 0,
+        predictor: options.predictor && (options.compression === 'lzw' || options.compression === 'deflate'),
+        pages: Math.max(1, Math.min(options.pages, Math.floor(12_000_000 / (size.width * size.height)))),
+      };
+      return { format: 'tiff', variant: tiffVariant(o), width: size.width, height: size.height, pixelSeed, options: { ...o } };
+    });
+}
+
+export function tiffOptionsOf(recipe: ImageRecipe): TiffOptions {
+  const o = recipe.options;
+  return {
+    byteOrder: o.byteOrder === 'MM' ? 'MM' : 'II',
+    compression: (TIFF_COMPRESSIONS as readonly string[]).includes(String(o.compression)) ? (o.compression as TiffCompression) : 'none',
+    layout: o.layout === 'tiles' ? 'tiles' : 'strips',
+    tileSize: Number(o.tileSize ?? 0),
+    rowsPerStrip: Number(o.rowsPerStrip ?? 0),
+    channels: o.channels === 'grey' ? 'grey' : o.channels === 'rgba' ? 'rgba' : 'rgb',
+    pages: Number(o.pages ?? 1),
+    predictor: o.predictor === true,
+  };
+}
+
+const CHANNEL_COUNT: Record<TiffChannels, 1 | 3 | 4> = { grey: 1, rgb: 3, rgba: 4 };
+
+/** Uncompressed strips, IFDs written by utif2 (big-endian), pixel data laid out here. */
+function encodeUncompressedUtif(width: number, height: number, channels: 1 | 3 | 4, pages: Uint8Array[], rowsPerStrip: number): Uint8Array {
+  const rps = rowsPerStrip > 0 ? Math.min(rowsPerStrip, height) : height;
+  const stripCount = Math.ceil(height / rps);
+  const rowBytes = width * channels;
+  const makeIfds = (dataStart: number) => {
+    let at = dataStart;
+    return pages.map((_, p) => {
+      const offsets: number[] = [];
+      const counts: number[] = [];
+      for (let s = 0; s < stripCount; s++) {
+        const rows = Math.min(rps, height - s * rps);
+        offsets.push(at);
+        counts.push(rows * rowBytes);
+        at += rows * rowBytes;
+      }
+      // Keys in ascending tag order: utif2 writes them in insertion order and TIFF wants them sorted.
+      const ifd: Record<string, unknown> = {
+        ...(pages.length > 1 ? { t254: [2] } : {}),
+        t256: [width], t257: [height], t258: new Array(channels).fill(8), t259: [1], t262: [channels === 1 ? 1 : 2],
+        t273: offsets, t277: [channels], t278: [rps], t279: counts, t282: [[72, 1]], t283: [[72, 1]], t284: [1], t296: [2],
+        ...(pages.length > 1 ? { t297: [p, pages.length] } : {}),
+        t305: ['person-image-conformance (utif2)'],
+        ...(channels === 4 ? { t338: [2] } : {}),
+      };
+      return ifd;
+    });
+  };
+  // Encode once to learn the size of the IFD block, then again with the real data offsets.
+  const probe = new Uint8Array(UTIF.encode(makeIfds(0x7fffffff) as unknown as UTIF.IFD[]));
+  const dataStart = (probe.length + 1) & ~1;
+  const head = new Uint8Array(UTIF.encode(makeIfds(dataStart) as unknown as UTIF.IFD[]));
+  if (head.length !== probe.length) throw new Error('utif2 IFD size changed between passes');
+  const out = new Uint8Array(dataStart + pages.length * height * rowBytes);
+  out.set(head, 0);
+  pages.forEach((px, p) => out.set(px, dataStart + p * height * rowBytes));
+  return out;
+}
+
+export async function renderTiff(recipe: ImageRecipe): Promise<Uint8Array> {
+  const o = tiffOptionsOf(recipe);
+  const { width, height, pixelSeed } = recipe;
+  const channels = CHANNEL_COUNT[o.channels];
+  const pages: Uint8Array[] = [];
+  for (let p = 0; p < o.pages; p++) pages.push(synthPixels8(width, height, (pixelSeed + p * 104729) >>> 0, { channels }));
+
+  if (o.compression === 'none' && o.layout === 'strips') {
+    const mm = encodeUncompressedUtif(width, height, channels, pages, o.rowsPerStrip);
+    return o.byteOrder === 'MM' ? mm : flipTiffByteOrder(mm);
+  }
+
+  const all = pages.length === 1 ? pages[0]! : Buffer.concat(pages);
+  const out = await sharp(all, { raw: { width, height: height * o.pages, channels, ...(o.pages > 1 ? { pageHeight: height } : {}) } })
+    .toColourspace(channels === 1 ? 'b-w' : 'srgb')
+    .tiff({
+      compression: o.compression,
+      predictor: o.predictor ? 'horizontal' : 'none',
+      ...(o.layout === 'tiles' ? { tile: true, tileWidth: o.tileSize, tileHeight: o.tileSize } : {}),
+    })
+    .toBuffer();
+  const ii = new Uint8Array(out.buffer, out.byteOffset, out.length);
+  return o.byteOrder === 'II' ? ii : flipTiffByteOrder(ii);
+}
