@@ -2,7 +2,7 @@
  * The integration our pacts describe, as the consumer tests exercise it: save an image, read
  * back the blob id from a JSON or XML answer.
  */
-import { request } from 'undici';
+import { request, type FormData } from 'undici';
 import { mediaFamily } from '../spec/model.js';
 
 export interface SaveImageRequest {

@@ -6,6 +6,7 @@
 import { copyFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PactV4 } from '@pact-foundation/pact';
+import { FormData } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { saveImage } from '../../src/pact/consumer-client.js';
 import { consumerFacts, emptyUpload, httpHeaders, multipartUpload, noSuchPersonUpload, rawUpload, refusedUpload, type ConsumerFacts } from '../../src/pact/consumer.js';

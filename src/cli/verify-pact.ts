@@ -1,0 +1,50 @@
+/**
+ * `verify-pact --pact FILE|DIR|URL`: verifies pacts (ours in contracts/, or a partner's) against
+ * the target (the embedded reference target when none is configured) with the Pact Verifier.
+ * Exit 0 when every interaction holds, 1 when any fails; configuration and connectivity
+ * problems throw (exit 2). With PACT_BROKER_BASE_URL set, results are published to the broker
+ * (see src/pact/broker.ts for the variables; secrets are never printed).
+ */
+import type { RunConfig } from '../config/run-config.js';
+import { ExitCode } from '../errors.js';
+import type { PactResult } from '../report/types.js';
+import { brokerConfigFromEnv, describeBroker } from '../pact/broker.js';
+import { isUrl, pactSources } from '../pact/pact-file.js';
+import { verifyPacts } from '../pact/verifier.js';
+import { openTarget } from '../run/target.js';
+import { loadSpec } from '../spec/load.js';
+
+function printResult(out: NodeJS.WritableStream, r: PactResult): void {
+  const passed = r.interactions.filter((i) => i.status === 'pass').length;
+  out.write(`${r.status === 'pass' ? 'ok  ' : 'FAIL'}  ${r.consumer} -> ${r.provider} (${r.file}): ${passed}/${r.interactions.length} interactions hold\n`);
+  for (const i of r.interactions.filter((x) => x.status === 'fail')) {
+    out.write(`  - "${i.description}"${i.providerState ? ` given ${i.providerState}` : ''}: ${i.message ?? 'failed'}\n`);
+  }
+}
+
+export async function verifyPactCommand(opts: { pact: string; config: RunConfig; out: NodeJS.WritableStream }): Promise<{ exitCode: number; results: PactResult[] }> {
+  process.env.PACT_DO_NOT_TRACK = 'true';
+  const files = pactSources(opts.pact);
+  const broker = brokerConfigFromEnv();
+  const spec = await loadSpec(opts.config.specPath);
+  if (broker) {
+    opts.out.write(`${describeBroker(broker)}\n`);
+    if (!files.some(isUrl)) opts.out.write('note: a broker accepts results only for pacts it served; pass the pact by its broker URL to publish\n');
+  }
+  const target = await openTarget(opts.config);
+  let results: PactResult[];
+  try {
+    opts.out.write(`verifying ${files.length} pact${files.length === 1 ? '' : 's'} against ${target.embedded ? 'the embedded reference target' : target.baseUrl}\n`);
+    results = await verifyPacts(target, spec.model, files, {
+      ...(broker ? { broker } : {}),
+      timeoutMs: opts.config.timeoutMs,
+      onResult: (r) => printResult(opts.out, r),
+      onNote: (n) => opts.out.write(`${n}\n`),
+    });
+  } finally {
+    await target.close();
+  }
+  const failed = results.filter((r) => r.status === 'fail').length;
+  opts.out.write(failed === 0 ? `all ${results.length} pacts hold\n` : `${failed} of ${results.length} pacts do not hold\n`);
+  return { exitCode: failed === 0 ? ExitCode.conforms : ExitCode.doesNotConform, results };
+}

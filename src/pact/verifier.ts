@@ -1,0 +1,164 @@
+/**
+ * Verifies pacts (ours or a partner's) against a target with the Pact Verifier: one Verifier run
+ * per pact source, so each result belongs to one file. The configured person's image is saved
+ * before and put back after (also when verification fails or throws); state handlers inject
+ * the person's id; the request filter adds the credentials and the target's base path.
+ */
+import { Verifier } from '@pact-foundation/pact';
+import type { Credential } from '../config/credentials.js';
+import { ConfigError, ConnectivityError, PactError } from '../errors.js';
+import type { PactInteractionResult, PactResult } from '../report/types.js';
+import { restoreImage, snapshotImage, type ImageSessionContext, type ImageSnapshot } from '../run/image-session.js';
+import type { OpenTarget } from '../run/target.js';
+import type { SpecModel } from '../spec/model.js';
+import { authHeaders } from '../transport/auth-headers.js';
+import { publishOptions, type BrokerConfig } from './broker.js';
+import { isUrl, readPactFile, type PactDocument } from './pact-file.js';
+import { requestFilter } from './request-filter.js';
+import { stateHandlers, type VerificationState } from './states.js';
+
+export interface VerifyPactsOptions {
+  /** Publish results to this broker (pacts fetched from it only). */
+  broker?: BrokerConfig;
+  /** Per request; default 30 s. */
+  timeoutMs?: number;
+  /** Pact's own log level; default 'error'. */
+  logLevel?: 'error' | 'warn' | 'info' | 'debug' | 'trace';
+  /** Called after each pact source with its result. */
+  onResult?: (result: PactResult) => void;
+  /** Called with notes worth telling (image saved and restored). */
+  onNote?: (note: string) => void;
+}
+
+/** What the native verifier reports (pactffi_verifier_json). */
+interface VerifierJson {
+  result?: boolean;
+  interactionResults?: { description?: string; result?: string }[];
+  errors?: { interaction?: string; mismatch?: { type?: string; message?: string; mismatches?: { mismatch?: string; path?: string; type?: string }[] } }[];
+  output?: string[];
+}
+
+const ANSI = /\u001b\[[0-9;]*m/g;
+
+function parseVerifierJson(text: string): VerifierJson | undefined {
+  try {
+    const json: unknown = JSON.parse(text);
+    return typeof json === 'object' && json !== null ? (json as VerifierJson) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function stateNames(i: Record<string, unknown>): string[] {
+  if (Array.isArray(i.providerStates)) return (i.providerStates as { name?: unknown }[]).map((s) => String(s.name ?? '')).filter(Boolean);
+  if (typeof i.providerState === 'string') return [i.providerState];
+  return [];
+}
+
+function mismatchText(e: NonNullable<VerifierJson['errors']>[number]): string {
+  const m = e.mismatch;
+  if (!m) return 'failed';
+  if (Array.isArray(m.mismatches) && m.mismatches.length > 0) return m.mismatches.map((x) => (x.path && x.type === 'BodyMismatch' ? `${x.path}: ${x.mismatch}` : (x.mismatch ?? x.type ?? 'mismatch'))).join('; ');
+  return m.message ?? m.type ?? 'failed';
+}
+
+/** Turns the verifier's JSON into our result shape. */
+export function toPactResult(file: string, pact: Pick<PactDocument, 'consumer' | 'provider' | 'interactions'> | undefined, json: VerifierJson): PactResult {
+  const names = (json.output ?? []).join('\n').replace(ANSI, '');
+  const between = /Verifying a pact between (.+?) and (.+?)\s*$/m.exec(names);
+  const consumer = pact?.consumer.name ?? between?.[1] ?? 'unknown';
+  const provider = pact?.provider.name ?? between?.[2] ?? 'unknown';
+  const states = new Map<string, string[]>();
+  for (const i of pact?.interactions ?? []) if (typeof i.description === 'string') states.set(i.description, stateNames(i));
+  const errors = json.errors ?? [];
+  const interactions: PactInteractionResult[] = (json.interactionResults ?? []).map((r) => {
+    const description = r.description ?? '';
+    const result: PactInteractionResult = { description, status: r.result === 'OK' ? 'pass' : 'fail' };
+    const state = states.get(description);
+    if (state && state.length > 0) result.providerState = state.join('; ');
+    if (result.status === 'fail') {
+      const mine = errors.filter((e) => e.interaction === description || e.interaction?.endsWith(` - ${description}`));
+      result.message = mine.length > 0 ? mine.map(mismatchText).join('; ') : (r.result ?? 'failed');
+    }
+    return result;
+  });
+  // Errors the verifier could not tie to an interaction (pact could not be loaded, no interactions run).
+  if (interactions.length === 0 && errors.length > 0) {
+    interactions.push({ description: errors[0]?.interaction ?? 'verification', status: 'fail', message: errors.map(mismatchText).join('; ') });
+  }
+  const failed = json.result === false || interactions.length === 0 || interactions.some((i) => i.status === 'fail');
+  return { file, consumer, provider, status: failed ? 'fail' : 'pass', interactions };
+}
+
+function firstCredential(target: OpenTarget): Credential {
+  const c = target.credentials[0];
+  if (!c) throw new ConfigError('pact verification needs a credential for the target (--auth or SO_AUTH)');
+  return c;
+}
+
+export async function verifyPacts(target: OpenTarget, model: SpecModel, files: string[], opts: VerifyPactsOptions = {}): Promise<PactResult[]> {
+  process.env.PACT_DO_NOT_TRACK = 'true';
+  if (target.personId === undefined) throw new ConfigError('pact verification needs a person whose image it may replace: --person-id (or SO_PERSON_ID)');
+  const personId = target.personId;
+  const credential = firstCredential(target);
+  // Read local pacts first: a file that is no pact fails here, before the target is touched.
+  const pacts = files.map((file) => ({ file, pact: isUrl(file) ? undefined : readPactFile(file) }));
+  const base = new URL(target.baseUrl);
+  const session: ImageSessionContext = {
+    baseUrl: target.baseUrl,
+    model,
+    headers: authHeaders(model, credential, target.appToken),
+    timeoutMs: opts.timeoutMs ?? 30_000,
+  };
+  let snapshot: ImageSnapshot;
+  try {
+    snapshot = await snapshotImage(session, personId);
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    if (code && /^(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ECONNRESET|UND_ERR_)/.test(code)) throw new ConnectivityError(`cannot reach the target ${target.baseUrl}: ${code}`);
+    throw new ConnectivityError((e as Error).message);
+  }
+  opts.onNote?.(`person ${personId}'s image saved before verification${snapshot.image ? ` (${snapshot.image.bytes.length} bytes)` : ' (none)'}`);
+  const state: VerificationState = { refuseCredentials: false, seen: [] };
+  const results: PactResult[] = [];
+  let failed = true;
+  try {
+    for (const { file, pact } of pacts) {
+      const verifier = new Verifier({
+        providerBaseUrl: base.origin,
+        pactUrls: [file],
+        logLevel: opts.logLevel ?? 'error',
+        timeout: opts.timeoutMs ?? 30_000,
+        stateHandlers: stateHandlers({ personId, personIdName: model.personIdParameter.name, state }),
+        requestFilter: requestFilter({
+          model,
+          basePath: base.pathname.replace(/\/+$/, ''),
+          credential,
+          ...(target.appToken ? { appToken: target.appToken } : {}),
+          state,
+        }),
+        ...(opts.broker ? publishOptions(opts.broker) : {}),
+      } as ConstructorParameters<typeof Verifier>[0]);
+      let json: VerifierJson | undefined;
+      try {
+        json = parseVerifierJson(await verifier.verifyProvider());
+      } catch (e) {
+        json = parseVerifierJson((e as Error).message);
+        if (!json) throw new PactError(`verifying ${file} could not run: ${String((e as Error).message).split('\n')[0]}`);
+      }
+      const result = toPactResult(file, pact, json ?? {});
+      results.push(result);
+      opts.onResult?.(result);
+    }
+    failed = false;
+  } finally {
+    try {
+      opts.onNote?.(await restoreImage(session, snapshot));
+    } catch (e) {
+      // Never hide the error that ended verification behind one from the restore.
+      if (!failed) throw new ConnectivityError((e as Error).message);
+      opts.onNote?.(`warning: ${(e as Error).message}`);
+    }
+  }
+  return results;
+}
