@@ -14,14 +14,15 @@ export type ConformanceErrorCode =
   | 'E_SPEC'
   | 'E_CONNECTIVITY'
   | 'E_TARGET_UNRECOVERABLE'
-  | 'E_PACT';
+  | 'E_PACT'
+  | 'E_INTERRUPTED';
 
 export class ConformanceError extends Error {
   override readonly name: string = 'ConformanceError';
-  readonly exitCode = ExitCode.usage;
   constructor(
     readonly code: ConformanceErrorCode,
     message: string,
+    readonly exitCode: number = ExitCode.usage,
   ) {
     super(message);
   }
@@ -72,6 +73,14 @@ export class PactError extends ConformanceError {
   override readonly name = 'PactError';
   constructor(message: string) {
     super('E_PACT', message);
+  }
+}
+
+/** The run was stopped by SIGINT or SIGTERM (after the image was restored). */
+export class InterruptedError extends ConformanceError {
+  override readonly name = 'InterruptedError';
+  constructor(signal: string) {
+    super('E_INTERRUPTED', `interrupted by ${signal}`, 130);
   }
 }
 

@@ -1,0 +1,27 @@
+/** Rules on language, culture and time-zone headers. */
+import type { Check } from './types.js';
+import { answered, pass, violation } from './types.js';
+
+const family = (c: Parameters<Check['applies']>[0]) => c.recipe.family === 'language-headers' && c.recipe.language.length > 0;
+const malformed = (c: Parameters<Check['applies']>[0]) => c.recipe.language.some((h) => h.malformed);
+
+export const languageHeadersValid: Check = {
+  applies: (c) => family(c) && !malformed(c),
+  judge: ({ o, extra }) =>
+    o.status !== undefined && o.status === extra.baselineStatus
+      ? pass
+      : violation(`valid language headers changed the answer: without them ${extra.baselineStatus ?? 'no answer'}, with them ${answered(o)}`),
+};
+
+export const languageHeadersMalformedNo5xx: Check = {
+  applies: (c) => family(c) && malformed(c),
+  judge: ({ o }) => (o.status !== undefined && o.status < 500 ? pass : violation(`malformed language headers: ${answered(o)}`)),
+};
+
+export const languageHeadersMalformedSameStatus: Check = {
+  applies: (c) => family(c) && malformed(c),
+  judge: ({ o, extra }) =>
+    o.status !== undefined && o.status === extra.baselineStatus
+      ? pass
+      : violation(`malformed language headers changed the answer: without them ${extra.baselineStatus ?? 'no answer'}, with them ${answered(o)}`),
+};

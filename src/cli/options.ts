@@ -1,0 +1,86 @@
+/**
+ * The options of `run` (and the target options `verify-pact` shares): one table drives the
+ * parser, the environment variables, --help and the README's configuration table.
+ */
+export interface OptionSpec {
+  flag: string;
+  env?: string;
+  value?: string;
+  description: string;
+  default?: string;
+  repeatable?: boolean;
+}
+
+export const targetOptions: OptionSpec[] = [
+  { flag: 'target', env: 'SO_TARGET', value: 'URL', description: 'Base URL up to and including /api/v1; without it the embedded reference target is started' },
+  {
+    flag: 'auth',
+    env: 'SO_AUTH',
+    value: 'SCHEME:CREDENTIAL',
+    repeatable: true,
+    description: 'basic:USER:PASSWORD, soticket:TICKET or bearer:TOKEN; repeat for several (SO_AUTH: comma-separated)',
+  },
+  { flag: 'session-cookie', env: 'SO_SESSION_COOKIE', value: 'COOKIE', description: 'A browser session\'s Cookie header (with --xsrf-token)' },
+  { flag: 'xsrf-token', env: 'SO_XSRF_TOKEN', value: 'TOKEN', description: 'The XSRF-TOKEN cookie value of that session' },
+  { flag: 'app-token', env: 'SO_APP_TOKEN', value: 'TOKEN', description: 'SO-AppToken (Online, with a ticket)' },
+  { flag: 'person-id', env: 'SO_PERSON_ID', value: 'N', description: 'A person whose image the run may replace; it is saved first and restored after' },
+  { flag: 'timeout', env: 'SO_TIMEOUT', value: 'MS', description: 'Per-request timeout', default: '30000' },
+  { flag: 'report-dir', env: 'SO_REPORT_DIR', value: 'DIR', description: 'Where report.json, report.html and junit.xml go', default: 'reports' },
+  { flag: 'spec', env: 'SO_SPEC', value: 'PATH', description: 'Another OpenAPI document to test against', default: 'spec/person-image.openapi.yaml' },
+];
+
+export const runOptions: OptionSpec[] = [
+  ...targetOptions,
+  { flag: 'seed', env: 'SO_SEED', value: 'N', description: 'Seed of the generators; the report names it, so a run can be replayed', default: 'random' },
+  { flag: 'runs', env: 'SO_RUNS', value: 'N', description: 'Cases per case family', default: '25' },
+  { flag: 'concurrency', env: 'SO_CONCURRENCY', value: 'N', description: 'Requests in flight at once', default: '4' },
+  { flag: 'rate', env: 'SO_RATE', value: 'N', description: 'Requests per second', default: 'unlimited on loopback, 10 otherwise' },
+  { flag: 'only', env: 'SO_ONLY', value: 'RULE,...', description: 'Run only these rules (ids of spec/rules.yaml)' },
+  { flag: 'no-progress', description: 'No progress lines on stderr' },
+];
+
+export const helpText = (name: string): string => {
+  const table = (opts: OptionSpec[]) =>
+    opts
+      .map((o) => {
+        const left = `  --${o.flag}${o.value ? ` ${o.value}` : ''}`;
+        const right = `${o.description}${o.default ? ` (default: ${o.default})` : ''}${o.env ? ` [${o.env}]` : ''}`;
+        return `${left.padEnd(34)} ${right}`;
+      })
+      .join('\n');
+  return `${name} — conformance suite for PUT /api/v1/Person/{personId}/Image
+
+Usage:
+  ${name} run [options]            Run the conformance suite; writes report.json, report.html, junit.xml
+  ${name} serve [--port N] [--host H] [--json]
+                                   Start the embedded reference target alone (--port 0: any free port)
+  ${name} verify-pact --pact FILE|DIR [target options]
+                                   Verify Pact contracts against the target (embedded by default)
+  ${name} check-pact --pact FILE   Check a pact against the OpenAPI description, offline
+  ${name} report FILE... [--report-dir DIR]
+                                   Re-render report.html and junit.xml from report.json (several: merge shards)
+  ${name} report --verify FILE     Tell an untouched report.json from an edited one
+  ${name} --help | --version
+
+Options of run (each also an environment variable, so secrets stay out of shell history):
+${table(runOptions)}
+
+Examples:
+  # Against the embedded reference target (no installation needed):
+  ${name} run
+
+  # An onsite installation, Basic and a ticket, person 123 may be changed (and is restored):
+  SO_AUTH='basic:certify:s3cret,soticket:7T:abc==' \\
+    ${name} run --target https://crm.example.com/SuperOffice/api/v1 --person-id 123
+
+  # SuperOffice Online (stage), a ticket with the application token:
+  SO_AUTH='soticket:7T:abc==' SO_APP_TOKEN=0123456789abcdef \\
+    ${name} run --target https://qaonline.superoffice.com/Cust12345/api/v1 --person-id 42
+
+  # Replay one failure exactly, as the report says:
+  ${name} run --seed 1234 --runs 25 --only empty-body-rejected
+
+Exit codes: 0 conforms (warnings allowed), 1 does not conform, 2 usage, configuration or
+connectivity error, 130 interrupted (the person's image is restored first).
+`;
+};

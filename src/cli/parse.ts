@@ -1,0 +1,112 @@
+/** Turns flags and environment variables into a RunConfig, with one clear error for each mistake. */
+import { parseArgs } from 'node:util';
+import { credentialSchemes, type Credential } from '../config/credentials.js';
+import { defaults, type RunConfig } from '../config/run-config.js';
+import { UsageError } from '../errors.js';
+import type { OptionSpec } from './options.js';
+
+export type ParsedValues = Record<string, string | string[] | boolean | undefined>;
+
+/** Parses argv against the option table; unknown flags and missing values are usage errors. */
+export function parseFlags(argv: string[], table: OptionSpec[], extra: Record<string, { type: 'string' | 'boolean'; multiple?: boolean }> = {}): { values: ParsedValues; positionals: string[] } {
+  const options: Record<string, { type: 'string' | 'boolean'; multiple?: boolean }> = { ...extra };
+  for (const o of table) options[o.flag] = o.value ? { type: 'string', ...(o.repeatable ? { multiple: true } : {}) } : { type: 'boolean' };
+  try {
+    const { values, positionals } = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+    return { values: values as ParsedValues, positionals };
+  } catch (e) {
+    throw new UsageError((e as Error).message.replace(/^TypeError \[[A-Z_]+\]: /, '').split('\n')[0]!);
+  }
+}
+
+/** The value of an option: the flag, else its environment variable. */
+function pick(values: ParsedValues, env: NodeJS.ProcessEnv, table: OptionSpec[], flag: string): string | string[] | undefined {
+  const v = values[flag];
+  if (v !== undefined && typeof v !== 'boolean') return v;
+  const spec = table.find((o) => o.flag === flag);
+  const e = spec?.env ? env[spec.env] : undefined;
+  return e !== undefined && e !== '' ? e : undefined;
+}
+
+function integer(name: string, raw: string | string[] | undefined, min: number, max = Number.MAX_SAFE_INTEGER): number | undefined {
+  if (raw === undefined) return undefined;
+  const s = Array.isArray(raw) ? raw[raw.length - 1]! : raw;
+  if (!/^-?\d+$/.test(s.trim())) throw new UsageError(`--${name} takes a whole number, not ${JSON.stringify(s)}`);
+  const n = Number(s);
+  if (n < min || n > max) throw new UsageError(`--${name} must be between ${min} and ${max}, not ${n}`);
+  return n;
+}
+
+function positive(name: string, raw: string | string[] | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  const s = Array.isArray(raw) ? raw[raw.length - 1]! : raw;
+  const n = Number(s);
+  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`--${name} takes a positive number, not ${JSON.stringify(s)}`);
+  return n;
+}
+
+/** `basic:USER:PASSWORD`, `soticket:TICKET`, `bearer:TOKEN`; tickets, tokens and passwords may hold colons. */
+export function parseAuth(spec: string): Credential {
+  const i = spec.indexOf(':');
+  const scheme = (i < 0 ? spec : spec.slice(0, i)).trim().toLowerCase();
+  const rest = i < 0 ? '' : spec.slice(i + 1);
+  const known = credentialSchemes.filter((s) => s !== 'session').join(', ');
+  switch (scheme) {
+    case 'basic': {
+      const j = rest.indexOf(':');
+      if (j <= 0) throw new UsageError('--auth basic needs basic:USER:PASSWORD');
+      return { scheme: 'basic', user: rest.slice(0, j), password: rest.slice(j + 1) };
+    }
+    case 'soticket':
+      if (!rest) throw new UsageError('--auth soticket needs soticket:TICKET');
+      return { scheme: 'soticket', ticket: rest };
+    case 'bearer':
+      if (!rest) throw new UsageError('--auth bearer needs bearer:TOKEN');
+      return { scheme: 'bearer', token: rest };
+    default:
+      throw new UsageError(`--auth: unknown scheme ${JSON.stringify(scheme)} (known: ${known}; a session is given with --session-cookie and --xsrf-token)`);
+  }
+}
+
+/** SO_AUTH is comma-separated; a comma inside a credential is kept when the next piece is no `scheme:`. */
+export function splitAuthEnv(value: string): string[] {
+  const out: string[] = [];
+  for (const piece of value.split(',')) {
+    if (out.length > 0 && !/^\s*(basic|soticket|bearer):/i.test(piece)) out[out.length - 1] += `,${piece}`;
+    else out.push(piece.trim());
+  }
+  return out.filter((s) => s.length > 0);
+}
+
+export function resolveRunConfig(values: ParsedValues, env: NodeJS.ProcessEnv, table: OptionSpec[]): RunConfig {
+  const authFlags = values.auth as string[] | undefined;
+  const authSpecs = authFlags && authFlags.length > 0 ? authFlags : env.SO_AUTH ? splitAuthEnv(env.SO_AUTH) : [];
+  const credentials: Credential[] = authSpecs.map(parseAuth);
+  const cookie = pick(values, env, table, 'session-cookie') as string | undefined;
+  const xsrf = pick(values, env, table, 'xsrf-token') as string | undefined;
+  if ((cookie === undefined) !== (xsrf === undefined)) throw new UsageError('--session-cookie and --xsrf-token go together');
+  if (cookie !== undefined && xsrf !== undefined) credentials.push({ scheme: 'session', cookie, xsrfToken: xsrf });
+  const only = (pick(values, env, table, 'only') as string | undefined)?.split(',').map((s) => s.trim()).filter(Boolean) ?? [];
+  const seed = integer('seed', pick(values, env, table, 'seed'), -(2 ** 31), 2 ** 31 - 1) ?? Math.floor(Math.random() * 2 ** 31);
+  const config: RunConfig = {
+    credentials,
+    seed,
+    runs: integer('runs', pick(values, env, table, 'runs'), 1, 1_000_000) ?? defaults.runs,
+    concurrency: integer('concurrency', pick(values, env, table, 'concurrency'), 1, 256) ?? defaults.concurrency,
+    timeoutMs: integer('timeout', pick(values, env, table, 'timeout'), 1, 3_600_000) ?? defaults.timeoutMs,
+    reportDir: (pick(values, env, table, 'report-dir') as string | undefined) ?? defaults.reportDir,
+    only,
+    progress: values['no-progress'] !== true,
+  };
+  const target = pick(values, env, table, 'target') as string | undefined;
+  if (target !== undefined) config.target = target;
+  const appToken = pick(values, env, table, 'app-token') as string | undefined;
+  if (appToken !== undefined) config.appToken = appToken;
+  const personId = integer('person-id', pick(values, env, table, 'person-id'), 1, 2 ** 31 - 1);
+  if (personId !== undefined) config.personId = personId;
+  const rate = positive('rate', pick(values, env, table, 'rate'));
+  if (rate !== undefined) config.rate = rate;
+  const spec = pick(values, env, table, 'spec') as string | undefined;
+  if (spec !== undefined) config.specPath = spec;
+  return config;
+}

@@ -1,0 +1,86 @@
+/**
+ * A Case: one request and what its class allows. Generators produce `CaseRecipe`s (plain
+ * data, shrinkable by fast-check); `buildCase` renders the bytes. Checks read the Case, never
+ * guess what was sent.
+ */
+import type { Credential, CredentialScheme } from '../config/credentials.js';
+import type { ImageRecipe, InvalidBodyRecipe } from './images/types.js';
+
+export type CaseFamily =
+  | 'valid-upload'
+  | 'round-trip'
+  | 'language-headers'
+  | 'accept'
+  | 'auth'
+  | 'auth-first'
+  | 'invalid-body'
+  | 'content-type'
+  | 'person-id';
+
+export type PersonClass = 'configured' | 'not-positive' | 'unknown' | 'not-int32';
+
+export interface PersonRecipe {
+  class: PersonClass;
+  /** The path segment as sent. */
+  segment: string;
+}
+
+export type AuthRecipe =
+  | { kind: 'valid'; scheme: CredentialScheme }
+  /** A bad credential; `headers` are sent as they are (the variant names what is wrong). */
+  | { kind: 'bad'; variant: string; headers: Record<string, string> };
+
+export type BodyRecipe =
+  /** A well-formed image, raw or as the multipart image field. `declaredType` overrides its own media type. */
+  | { kind: 'image'; image: ImageRecipe; as: 'raw' | 'multipart'; declaredType?: string; typeClass?: 'undeclared' | 'mismatch' }
+  | { kind: 'invalid'; invalid: InvalidBodyRecipe; as: 'raw' | 'multipart' }
+  /** Multipart whose only part is under another field name. */
+  | { kind: 'multipart-without-image'; field: string; image: ImageRecipe };
+
+export interface HeaderValue {
+  name: string;
+  value: string;
+  malformed: boolean;
+}
+
+export interface CaseRecipe {
+  family: CaseFamily;
+  method: 'PUT' | 'POST';
+  person: PersonRecipe;
+  auth: AuthRecipe;
+  body: BodyRecipe;
+  /** The Accept header; undefined sends none. */
+  accept?: string;
+  /** Language, culture and time-zone headers. */
+  language: HeaderValue[];
+  /** Extra headers beside valid credentials (app token, XSRF noise). */
+  noise: HeaderValue[];
+  /** What else is wrong, for auth-first cases (description only). */
+  alsoWrong?: string;
+}
+
+/** A body ready to send. */
+export type CaseBody =
+  | { kind: 'raw'; contentType?: string; bytes: Uint8Array }
+  | { kind: 'multipart'; parts: { field: string; filename: string; contentType: string; bytes: Uint8Array }[] };
+
+export interface Case {
+  recipe: CaseRecipe;
+  description: string;
+  /** Path relative to the base URL. */
+  path: string;
+  /** Every header but the credentials. */
+  headers: Record<string, string>;
+  /** The credential headers (kept apart so that records can redact them). */
+  authHeaders: Record<string, string>;
+  body: CaseBody;
+  /** Describes the body's image, when it holds one. */
+  bodyDescription: string;
+  /** Coverage dimensions this case exercises: dimension -> value. */
+  coverage: Record<string, string>;
+}
+
+/** The credential of a valid auth recipe. */
+export function credentialFor(credentials: Credential[], scheme: CredentialScheme): Credential | undefined {
+  return credentials.find((c) => c.scheme === scheme);
+}

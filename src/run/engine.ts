@@ -1,0 +1,260 @@
+/**
+ * The conformance run: opens the target, saves the configured person's image, runs each case
+ * family (a survey of `runs` generated cases, then fast-check's shrinking of the first failure of
+ * each broken rule), restores the image, and returns the report.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import fc from 'fast-check';
+import { assertChecksMatchRules } from '../checks/index.js';
+import { checkContext } from '../checks/validators.js';
+import type { CheckContext } from '../checks/types.js';
+import { secretsOf } from '../config/credentials.js';
+import type { RunConfig } from '../config/run-config.js';
+import { ConnectivityError, ConfigError, InterruptedError, UsageError } from '../errors.js';
+import { buildCase } from '../generate/build.js';
+import { families, type Family } from '../generate/families.js';
+import type { Case } from '../generate/case.js';
+import type { Report } from '../report/types.js';
+import { loadSpec } from '../spec/load.js';
+import { loadRules, type Rule } from '../spec/rules.js';
+import { authHeaders } from '../transport/auth-headers.js';
+import { Transport } from '../transport/client.js';
+import type { Observation } from '../transport/observation.js';
+import { Redactor } from '../transport/redact.js';
+import { toolName, toolVersion } from '../version.js';
+import { buildCounterexample } from './counterexample.js';
+import { executeCase, type ExecutionContext, type Executed } from './execute.js';
+import { restoreImage, snapshotImage, type ImageSessionContext, type ImageSnapshot } from './image-session.js';
+import { judgeCase, type Finding } from './judge.js';
+import { isLoopbackUrl, REMOTE_DEFAULT_RATE } from './loopback.js';
+import { runPool } from './pool.js';
+import { silentProgress, type Progress } from './progress.js';
+import { RunResults, verdictOf } from './results.js';
+import { openTarget, type OpenTarget } from './target.js';
+
+export interface EngineOptions {
+  progress?: Progress;
+  signal?: AbortSignal;
+  /** Most requests one rule's shrinking may send. */
+  maxShrinkRequests?: number;
+}
+
+/** A family's seed: the run seed and the family name, so that `--only` keeps every family's sequence. */
+export function familySeed(seed: number, family: string): number {
+  return createHash('sha256').update(`${seed}:${family}`).digest().readInt32LE(0);
+}
+
+function selectRules(rules: readonly Rule[], only: readonly string[]): Set<string> {
+  if (only.length === 0) return new Set(rules.map((r) => r.id));
+  const known = new Set(rules.map((r) => r.id));
+  const unknown = only.filter((id) => !known.has(id));
+  if (unknown.length > 0) throw new UsageError(`--only names unknown rules: ${unknown.join(', ')} (see spec/rules.yaml)`);
+  return new Set(only);
+}
+
+interface RunState {
+  config: RunConfig;
+  target: OpenTarget;
+  rules: readonly Rule[];
+  selected: Set<string>;
+  checkCtx: CheckContext;
+  exec: ExecutionContext;
+  results: RunResults;
+  redactor: Redactor;
+  progress: Progress;
+  signal?: AbortSignal;
+  maxShrinkRequests: number;
+  buildCtx: Parameters<typeof buildCase>[0];
+}
+
+async function runCase(s: RunState, c: Case): Promise<Executed> {
+  const executed = await executeCase(s.exec, c);
+  s.results.latency.add(executed.o.durationMs);
+  return executed;
+}
+
+/** Phase 1: `runs` cases of the family, judged by every selected rule. */
+async function survey(s: RunState, family: Family, seed: number): Promise<void> {
+  const recipes = fc.sample(family.arbitrary, { seed, numRuns: s.config.runs });
+  const rulesHere = s.rules.filter((r) => s.selected.has(r.id));
+  let done = 0;
+  let failures = 0;
+  let warnings = 0;
+  s.progress.family(family.name, recipes.length);
+  await runPool(
+    recipes.length,
+    family.serial ? 1 : s.config.concurrency,
+    async (i) => {
+      const c = await buildCase(s.buildCtx, recipes[i]!);
+      recipes[i] = undefined as never; // keep no recipe once sent
+      const { o, extra } = await runCase(s, c);
+      const j = judgeCase(rulesHere, c, o, extra, s.checkCtx);
+      s.results.record(family.name, i, j, c.coverage);
+      done++;
+      failures += j.findings.filter((f) => f.severity === 'fail').length > 0 ? 1 : 0;
+      warnings += j.findings.some((f) => f.severity === 'warn') && !j.findings.some((f) => f.severity === 'fail') ? 1 : 0;
+      s.progress.tick(done, failures, warnings);
+    },
+    s.signal,
+  );
+  s.progress.familyDone();
+}
+
+/**
+ * Phase 2: replays the family's sequence with fast-check up to the rule's first failing case
+ * (cases before it are known to keep the rule and are not sent again), then lets fast-check
+ * shrink it. The same seed and `--only RULE` replay the same counterexample.
+ */
+async function minimize(s: RunState, family: Family, seed: number, rule: Rule, severity: 'fail' | 'warn', firstIndex: number): Promise<void> {
+  let calls = 0;
+  let budget = s.maxShrinkRequests;
+  let last: { c: Case; o: Observation; finding: Finding } | undefined;
+  const property = fc.asyncProperty(family.arbitrary, async (recipe) => {
+    const i = calls++;
+    if (i < firstIndex) return true;
+    if (i > firstIndex && budget-- <= 0) return true;
+    if (s.signal?.aborted) return true;
+    const c = await buildCase(s.buildCtx, recipe);
+    const { o, extra } = await runCase(s, c);
+    const finding = judgeCase([rule], c, o, extra, s.checkCtx).findings.find((f) => f.severity === severity);
+    if (!finding) return true;
+    last = { c, o, finding };
+    return false;
+  });
+  const details = await fc.check(property, { seed, numRuns: s.config.runs });
+  if (!details.failed || !last) return;
+  const ce = await buildCounterexample({
+    rule: rule.id,
+    message: last.finding.message,
+    c: last.c,
+    o: last.o,
+    baseUrl: s.target.baseUrl,
+    seed: s.config.seed,
+    runs: s.config.runs,
+    ...(details.counterexamplePath ? { path: details.counterexamplePath } : {}),
+    reportDir: s.config.reportDir,
+    redactor: s.redactor,
+    targetArgs: s.target.embedded ? [] : ['--target', s.target.baseUrl, ...(s.config.personId !== undefined ? ['--person-id', String(s.config.personId)] : [])],
+  });
+  s.results.setCounterexample(rule.id, ce, severity);
+}
+
+async function checkReachable(s: RunState, personId: number): Promise<void> {
+  const o = await s.exec.transport.send({
+    method: 'GET',
+    path: s.exec.model.imageInfoPath.replace(`{${s.exec.model.personIdParameter.name}}`, String(personId)),
+    headers: { ...s.exec.readHeaders, accept: 'application/json' },
+  });
+  if (o.status === undefined) throw new ConnectivityError(`cannot reach the target ${s.target.baseUrl}: ${s.redactor.text(o.error?.code ?? '')} ${s.redactor.text(o.error?.message ?? '')}`.trim());
+  if (o.status === 401 || o.status === 403) {
+    throw new ConfigError(`the target refused the configured credentials (${o.status}) when reading person ${personId}'s ImageInfo; check --auth and --app-token`);
+  }
+  if (o.status >= 500) throw new ConnectivityError(`the target answered ${o.status} to a plain ImageInfo read of person ${personId}; it is not healthy enough to certify`);
+}
+
+export async function runConformance(config: RunConfig, options: EngineOptions = {}): Promise<Report> {
+  const started = new Date();
+  const t0 = performance.now();
+  const spec = await loadSpec(config.specPath);
+  const rules = await loadRules();
+  assertChecksMatchRules(rules);
+  const selected = selectRules(rules, config.only);
+  const progress = options.progress ?? silentProgress;
+  const target = await openTarget(config);
+  const notes: string[] = [];
+  const model = spec.model;
+  const secrets = target.credentials.flatMap(secretsOf);
+  if (target.appToken) secrets.push(target.appToken);
+  const redactor = new Redactor(secrets, Redactor.sensitiveHeaderNames(model));
+  const loopback = isLoopbackUrl(target.baseUrl);
+  const rate = config.rate ?? (loopback ? undefined : REMOTE_DEFAULT_RATE);
+  const transport = new Transport({
+    baseUrl: target.baseUrl,
+    timeoutMs: config.timeoutMs,
+    concurrency: config.concurrency,
+    runId: randomUUID(),
+    ...(rate !== undefined ? { rate } : {}),
+    onThrottle: (status, ms) => progress.note(`  target answered ${status}; waiting ${Math.round(ms / 100) / 10} s as Retry-After asks`),
+  });
+  const firstCredential = target.credentials[0]!;
+  const readHeaders = authHeaders(model, firstCredential, target.appToken);
+  const results = new RunResults(rules);
+  const state: RunState = {
+    config,
+    target,
+    rules,
+    selected,
+    checkCtx: checkContext(model),
+    exec: { transport, model, readHeaders },
+    results,
+    redactor,
+    progress,
+    ...(options.signal ? { signal: options.signal } : {}),
+    maxShrinkRequests: options.maxShrinkRequests ?? 60,
+    buildCtx: { model, credentials: target.credentials, ...(target.appToken ? { appToken: target.appToken } : {}) },
+  };
+  let snapshot: ImageSnapshot | undefined;
+  const session: ImageSessionContext = { baseUrl: target.baseUrl, model, headers: readHeaders, timeoutMs: config.timeoutMs };
+  try {
+    if (target.personId === undefined) throw new UsageError('a remote target needs --person-id (SO_PERSON_ID): a person whose image the run may replace and restores');
+    const personId = target.personId;
+    await checkReachable(state, personId);
+    snapshot = await snapshotImage(session, personId);
+    if (!loopback && target.baseUrl.startsWith('http:')) {
+      notes.push('the target is plain http:// and not loopback: credentials travelled unencrypted');
+    }
+    const wanted = new Set(rules.filter((r) => selected.has(r.id)).flatMap((r) => r.exercisedBy));
+    const all = families({ model, credentials: target.credentials, personId, knownPersons: [] }).filter((f) => wanted.has(f.name));
+    for (const family of all) {
+      if (options.signal?.aborted) break;
+      const seed = familySeed(config.seed, family.name);
+      await survey(state, family, seed);
+      for (const rule of rules) {
+        if (!selected.has(rule.id) || options.signal?.aborted) continue;
+        const t = results.tally(rule.id);
+        if (t.counterexampleSeverity === 'fail') continue;
+        const fail = t.firstFail.get(family.name);
+        const warn = t.firstWarn.get(family.name);
+        if (fail !== undefined) await minimize(state, family, seed, rule, 'fail', fail);
+        else if (warn !== undefined && !t.counterexample) await minimize(state, family, seed, rule, 'warn', warn);
+      }
+    }
+  } finally {
+    if (snapshot) {
+      try {
+        notes.push(await restoreImage(session, snapshot));
+      } catch (e) {
+        notes.push(redactor.text(`could not restore the image: ${(e as Error).message}`));
+        progress.note(redactor.text(`warning: could not restore the image: ${(e as Error).message}`));
+      }
+    }
+    await transport.close();
+    await target.close();
+  }
+  if (options.signal?.aborted) throw new InterruptedError(String(options.signal.reason ?? 'a signal'));
+  const ruleResults = results.ruleResults(selected);
+  return {
+    schemaVersion: 1,
+    tool: { name: toolName, version: toolVersion },
+    verdict: verdictOf(ruleResults),
+    spec: { file: spec.path.split('/').slice(-2).join('/'), sha256: spec.sha256 },
+    seed: config.seed,
+    target: { url: target.baseUrl, embedded: target.embedded },
+    startedAt: started.toISOString(),
+    durationMs: Math.round(performance.now() - t0),
+    configuration: {
+      runs: config.runs,
+      concurrency: config.concurrency,
+      rate: rate ?? null,
+      timeoutMs: config.timeoutMs,
+      only: [...config.only],
+      authSchemes: target.credentials.map((c) => c.scheme),
+      personId: target.personId ?? null,
+    },
+    requests: transport.requestCount,
+    rules: ruleResults,
+    coverage: results.coverageObject(),
+    latency: results.latency.summary(),
+    notes,
+  };
+}

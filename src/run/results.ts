@@ -1,0 +1,85 @@
+/** Per-rule counters, coverage and latency of a run: bounded, whatever the number of cases. */
+import type { Counterexample, RuleResult, RuleStatus, Verdict } from '../report/types.js';
+import type { Rule } from '../spec/rules.js';
+import type { Judgement } from './judge.js';
+import { LatencyHistogram } from './latency.js';
+
+interface RuleTally {
+  cases: number;
+  failures: number;
+  warnings: number;
+  message?: string;
+  /** Index of the first failing and first warning case per family, for the minimizer. */
+  firstFail: Map<string, number>;
+  firstWarn: Map<string, number>;
+  observations: Map<string, number>;
+  counterexample?: Counterexample;
+  counterexampleSeverity?: 'fail' | 'warn';
+}
+
+export class RunResults {
+  private readonly tallies = new Map<string, RuleTally>();
+  readonly coverage = new Map<string, Map<string, number>>();
+  readonly latency = new LatencyHistogram();
+
+  constructor(readonly rules: readonly Rule[]) {
+    for (const r of rules) this.tallies.set(r.id, { cases: 0, failures: 0, warnings: 0, firstFail: new Map(), firstWarn: new Map(), observations: new Map() });
+  }
+
+  tally(rule: string): RuleTally {
+    return this.tallies.get(rule)!;
+  }
+
+  record(family: string, index: number, j: Judgement, coverage: Record<string, string>): void {
+    for (const id of j.exercised) this.tally(id).cases++;
+    for (const f of j.findings) {
+      const t = this.tally(f.rule);
+      if (f.severity === 'fail') {
+        t.failures++;
+        if (!t.firstFail.has(family) || t.firstFail.get(family)! > index) t.firstFail.set(family, index);
+      } else {
+        t.warnings++;
+        if (!t.firstWarn.has(family) || t.firstWarn.get(family)! > index) t.firstWarn.set(family, index);
+      }
+      if (t.failures + t.warnings === 1 || (f.severity === 'fail' && t.failures === 1)) t.message = f.message;
+    }
+    for (const [rule, value] of j.observations) {
+      const obs = this.tally(rule).observations;
+      obs.set(value, (obs.get(value) ?? 0) + 1);
+    }
+    for (const [dim, value] of Object.entries(coverage)) {
+      let m = this.coverage.get(dim);
+      if (!m) this.coverage.set(dim, (m = new Map()));
+      m.set(value, (m.get(value) ?? 0) + 1);
+    }
+  }
+
+  setCounterexample(rule: string, ce: Counterexample, severity: 'fail' | 'warn'): void {
+    const t = this.tally(rule);
+    t.counterexample = ce;
+    t.counterexampleSeverity = severity;
+    t.message = ce.message;
+  }
+
+  ruleResults(selected: ReadonlySet<string>): RuleResult[] {
+    return this.rules.map((r) => {
+      const t = this.tally(r.id);
+      const status: RuleStatus = !selected.has(r.id) || t.cases === 0 ? 'not-run' : t.failures > 0 ? 'fail' : t.warnings > 0 ? 'warn' : 'pass';
+      const out: RuleResult = { id: r.id, level: r.level, source: r.source, title: r.title, status, cases: t.cases, failures: t.failures, warnings: t.warnings };
+      if (t.message && status !== 'pass') out.message = t.message;
+      if (t.counterexample) out.counterexample = t.counterexample;
+      if (t.observations.size > 0) out.observations = Object.fromEntries([...t.observations].sort());
+      return out;
+    });
+  }
+
+  coverageObject(): Record<string, Record<string, number>> {
+    return Object.fromEntries([...this.coverage].map(([d, m]) => [d, Object.fromEntries([...m].sort((a, b) => b[1] - a[1]))]));
+  }
+}
+
+export function verdictOf(results: readonly RuleResult[]): Verdict {
+  if (results.some((r) => r.status === 'fail' && r.level === 'MUST')) return 'does-not-conform';
+  if (results.some((r) => r.status === 'fail' || r.status === 'warn')) return 'conforms-with-warnings';
+  return 'conforms';
+}

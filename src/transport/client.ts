@@ -1,0 +1,155 @@
+/**
+ * The one HTTP client of the suite (undici): rate limit, timeout, retry on 429/503 with
+ * Retry-After, a run id and User-Agent on every request, no redirects followed.
+ */
+import { Agent, FormData, request } from 'undici';
+import type { CaseBody } from '../generate/case.js';
+import { TargetUnrecoverableError } from '../errors.js';
+import { userAgent } from '../version.js';
+import type { Observation } from './observation.js';
+import { RateLimiter } from './rate-limit.js';
+
+export const RUN_ID_HEADER = 'x-conformance-run';
+
+export interface TransportOptions {
+  baseUrl: string;
+  timeoutMs: number;
+  /** Requests per second; undefined for none. */
+  rate?: number;
+  concurrency: number;
+  runId: string;
+  /** Largest response body kept, in bytes. */
+  maxResponseBytes?: number;
+  /** How long throttling (429, or 503 with Retry-After) may last in all before the run gives up. */
+  maxThrottleMs?: number;
+  /** Told of each wait for Retry-After. */
+  onThrottle?: (status: number, waitMs: number) => void;
+  /** Extra CA certificates for TLS. */
+  ca?: string | Buffer;
+}
+
+export interface WireRequest {
+  method: string;
+  /** Path relative to the base URL, starting with '/'. */
+  path: string;
+  headers: Record<string, string>;
+  body?: CaseBody;
+}
+
+const DEFAULT_MAX_RESPONSE = 16 * 1024 * 1024;
+
+function errorCode(e: unknown): { code: string; message: string } {
+  const err = e as { code?: string; message?: string; name?: string };
+  const code = err.code ?? err.name ?? 'error';
+  const map: Record<string, string> = {
+    UND_ERR_HEADERS_TIMEOUT: 'timeout',
+    UND_ERR_BODY_TIMEOUT: 'timeout',
+    UND_ERR_CONNECT_TIMEOUT: 'timeout',
+    ECONNRESET: 'reset',
+    UND_ERR_SOCKET: 'reset',
+    ECONNREFUSED: 'refused',
+    HPE_INVALID_CONSTANT: 'protocol',
+    UND_ERR_RESPONSE_STATUS_CODE: 'protocol',
+  };
+  return { code: map[code] ?? (code.startsWith('HPE_') ? 'protocol' : code), message: err.message ?? String(e) };
+}
+
+/** Retry-After in ms (seconds or an HTTP date), or undefined. */
+export function retryAfterMs(value: string | undefined, now = Date.now()): number | undefined {
+  if (!value) return undefined;
+  if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000;
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+
+function encodeBody(body: CaseBody | undefined): { payload?: Uint8Array | FormData; contentType?: string } {
+  if (!body) return {};
+  if (body.kind === 'raw') return { payload: body.bytes, ...(body.contentType ? { contentType: body.contentType } : {}) };
+  const form = new FormData();
+  for (const p of body.parts) form.append(p.field, new Blob([p.bytes], { type: p.contentType }), p.filename);
+  return { payload: form };
+}
+
+export class Transport {
+  private readonly agent: Agent;
+  private readonly limiter: RateLimiter;
+  private sent = 0;
+  private throttledMs = 0;
+
+  constructor(readonly options: TransportOptions) {
+    this.agent = new Agent({
+      connections: Math.max(1, options.concurrency),
+      keepAliveTimeout: 10_000,
+      ...(options.ca ? { connect: { ca: options.ca } } : {}),
+    });
+    this.limiter = new RateLimiter(options.rate);
+  }
+
+  /** Requests put on the wire so far (retries included). */
+  get requestCount(): number {
+    return this.sent;
+  }
+
+  async send(req: WireRequest): Promise<Observation> {
+    const maxThrottle = this.options.maxThrottleMs ?? 120_000;
+    for (;;) {
+      const o = await this.once(req);
+      const throttled = o.status === 429 || (o.status === 503 && o.headers['retry-after'] !== undefined);
+      if (!throttled) return o;
+      const wait = Math.min(retryAfterMs(o.headers['retry-after']) ?? 1000, 30_000);
+      if (this.throttledMs + wait > maxThrottle) {
+        throw new TargetUnrecoverableError(
+          `the target kept throttling (${o.status} with Retry-After) for over ${Math.round(maxThrottle / 1000)} s in all; try a lower --rate`,
+        );
+      }
+      this.throttledMs += wait;
+      this.options.onThrottle?.(o.status!, wait);
+      await new Promise((r) => setTimeout(r, wait));
+    }
+  }
+
+  private async once(req: WireRequest): Promise<Observation> {
+    await this.limiter.take();
+    const { payload, contentType } = encodeBody(req.body);
+    const headers: Record<string, string> = { 'user-agent': userAgent, [RUN_ID_HEADER]: this.options.runId, ...req.headers };
+    if (contentType) headers['content-type'] = contentType;
+    const started = performance.now();
+    this.sent++;
+    const cap = this.options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE;
+    try {
+      const res = await request(this.options.baseUrl + req.path, {
+        method: req.method as 'GET',
+        headers,
+        ...(payload !== undefined ? { body: payload } : {}),
+        dispatcher: this.agent,
+        headersTimeout: this.options.timeoutMs,
+        bodyTimeout: this.options.timeoutMs,
+        maxRedirections: 0,
+      } as Parameters<typeof request>[1]);
+      const chunks: Buffer[] = [];
+      let size = 0;
+      let truncated = false;
+      for await (const chunk of res.body) {
+        const c = chunk as Buffer;
+        if (size + c.length > cap) {
+          chunks.push(c.subarray(0, cap - size));
+          size = cap;
+          truncated = true;
+          res.body.destroy();
+          break;
+        }
+        chunks.push(c);
+        size += c.length;
+      }
+      const outHeaders: Record<string, string> = {};
+      for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) outHeaders[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
+      return { status: res.statusCode, headers: outHeaders, body: Buffer.concat(chunks), bodyTruncated: truncated, durationMs: performance.now() - started };
+    } catch (e) {
+      return { headers: {}, body: Buffer.alloc(0), bodyTruncated: false, error: errorCode(e), durationMs: performance.now() - started };
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.agent.close();
+  }
+}
