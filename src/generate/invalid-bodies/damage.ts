@@ -1,0 +1,233 @@
+/**
+ * Byte surgery on real images: zero dimensions, cut headers, and damage behind a readable header.
+ * Every operation keeps everything else valid (PNG CRCs are recomputed where only the dimension or
+ * the compressed data is meant to be wrong).
+ */
+import { crc32 } from '../images/crc32.js';
+import { walkGif } from '../images/gif-blocks.js';
+import { fillRandomBytes, randInt } from '../images/prng.js';
+import { readTiffStructure, tiffEntryValues, type TiffEntry } from '../images/tiff-structure.js';
+import type { ImageFormat } from '../images/types.js';
+import { jpegStructure, pngChunks, type PngChunk } from './structure.js';
+
+export type Dimension = 'width' | 'height' | 'both';
+
+function copy(b: Uint8Array): Uint8Array {
+  return new Uint8Array(b);
+}
+
+function dv(b: Uint8Array): DataView {
+  return new DataView(b.buffer, b.byteOffset, b.byteLength);
+}
+
+function fixPngCrc(b: Uint8Array, c: PngChunk): void {
+  dv(b).setUint32(c.crcAt, crc32(b, c.offset + 4, c.crcAt));
+}
+
+function chunk(b: Uint8Array, type: string): PngChunk {
+  const c = pngChunks(b).find((x) => x.type === type);
+  if (!c) throw new Error(`PNG: no ${type}`);
+  return c;
+}
+
+/** A cut position in [min, max) (max exclusive), at least min. */
+function cutIn(rand: () => number, min: number, max: number): number {
+  return max <= min ? min : randInt(rand, min, max - 1);
+}
+
+// ---- zero dimensions -----------------------------------------------------------------------
+
+export function zeroDimension(format: ImageFormat, src: Uint8Array, dim: Dimension): Uint8Array {
+  const b = copy(src);
+  const w = dim !== 'height';
+  const h = dim !== 'width';
+  switch (format) {
+    case 'png': {
+      const ihdr = chunk(b, 'IHDR');
+      if (w) dv(b).setUint32(ihdr.dataStart, 0);
+      if (h) dv(b).setUint32(ihdr.dataStart + 4, 0);
+      fixPngCrc(b, ihdr);
+      return b;
+    }
+    case 'jpeg': {
+      // SOF: length(2) precision(1) height(2) width(2). Height 0 formally means "see DNL",
+      // which baseline decoders (libjpeg) do not support; width 0 is never valid.
+      const { sof } = jpegStructure(b);
+      if (h) dv(b).setUint16(sof.offset + 5, 0);
+      if (w) dv(b).setUint16(sof.offset + 7, 0);
+      return b;
+    }
+    case 'gif': {
+      // The logical screen and every image descriptor say 0, so no decoder can fall back to another size.
+      if (w) dv(b).setUint16(6, 0, true);
+      if (h) dv(b).setUint16(8, 0, true);
+      for (const blk of walkGif(src).blocks) {
+        if (blk.kind !== 'image') continue;
+        if (w) dv(b).setUint16(blk.offset + 5, 0, true);
+        if (h) dv(b).setUint16(blk.offset + 7, 0, true);
+      }
+      return b;
+    }
+    case 'tiff': {
+      const s = readTiffStructure(b);
+      for (const ifd of s.ifds) {
+        for (const e of ifd.entries) {
+          if ((e.tag === 256 && w) || (e.tag === 257 && h)) setTiffValue(b, s.littleEndian, e, 0, 0);
+        }
+      }
+      return b;
+    }
+  }
+}
+
+function setTiffValue(b: Uint8Array, le: boolean, e: TiffEntry, index: number, value: number): void {
+  if (e.type === 3) dv(b).setUint16(e.valueAt + 2 * index, Math.min(value, 0xffff), le);
+  else if (e.type === 4) dv(b).setUint32(e.valueAt + 4 * index, value >>> 0, le);
+  else throw new Error(`TIFF: tag ${e.tag} has type ${e.type}`);
+}
+
+// ---- incomplete headers --------------------------------------------------------------------
+
+/**
+ * The signature and less than a whole header: PNG cut inside the signature+IHDR (8..32 bytes),
+ * JPEG inside SOI..SOF, GIF inside the header + logical screen descriptor + global colour
+ * table, TIFF inside the 8-byte header + first IFD.
+ */
+export function cutHeader(format: ImageFormat, src: Uint8Array, rand: () => number): Uint8Array {
+  switch (format) {
+    case 'png': return src.slice(0, cutIn(rand, 8, 33));
+    case 'jpeg': return src.slice(0, cutIn(rand, 3, jpegStructure(src).sof.end));
+    case 'gif': return src.slice(0, cutIn(rand, 6, walkGif(src).blocksStart));
+    case 'tiff': {
+      const first = readTiffStructure(src).ifds[0]!;
+      // Either inside the 8-byte header, or with the header but the first IFD cut short.
+      const ifdEnd = first.nextFieldAt + 4;
+      if (first.offset > 8 || rand() < 0.3) return src.slice(0, cutIn(rand, 4, 8));
+      return src.slice(0, cutIn(rand, 8, ifdEnd));
+    }
+  }
+}
+
+// ---- damage behind a readable header ---------------------------------------------------------
+
+export const DAMAGE_KINDS = {
+  png: ['truncated', 'bad-crc', 'no-iend', 'corrupt-data'],
+  jpeg: ['truncated', 'no-eoi', 'corrupt-data'],
+  gif: ['truncated', 'no-trailer', 'corrupt-data'],
+  tiff: ['truncated', 'offset-past-end', 'bytecount-past-end', 'next-ifd-past-end', 'ifd-loop', 'corrupt-data'],
+} as const satisfies Record<ImageFormat, readonly string[]>;
+export type DamageKind<F extends ImageFormat = ImageFormat> = (typeof DAMAGE_KINDS)[F][number];
+
+/** Overwrites [start, end) with random bytes that are never 0xFF (so no JPEG marker appears). */
+function scramble(b: Uint8Array, start: number, end: number, seed: number): void {
+  if (end <= start) return;
+  const r = fillRandomBytes(new Uint8Array(end - start), seed);
+  for (let i = 0; i < r.length; i++) b[start + i] = r[i] === 0xff ? 0xfe : r[i]!;
+}
+
+export function damage(format: ImageFormat, kind: string, src: Uint8Array, rand: () => number, seed: number): Uint8Array {
+  const b = copy(src);
+  const key = `${format}-${kind}`;
+  switch (key) {
+    case 'png-truncated': {
+      const idat = chunk(b, 'IDAT');
+      return b.slice(0, cutIn(rand, idat.dataStart, idat.crcAt));
+    }
+    case 'png-bad-crc': {
+      const idat = chunk(b, 'IDAT');
+      b[idat.crcAt + randInt(rand, 0, 3)]! ^= 1 << randInt(rand, 0, 7);
+      return b;
+    }
+    case 'png-no-iend': {
+      const iend = chunk(b, 'IEND');
+      return b.slice(0, iend.offset);
+    }
+    case 'png-corrupt-data': {
+      // Keep the 2-byte zlib header, scramble deflate data (and/or its Adler-32), recompute the CRC.
+      const idat = chunk(b, 'IDAT');
+      const start = idat.dataStart + Math.min(2, idat.length);
+      const len = Math.max(1, Math.ceil((idat.crcAt - start) / 2));
+      scramble(b, start, Math.min(idat.crcAt, start + len), seed);
+      fixPngCrc(b, idat);
+      return b;
+    }
+    case 'jpeg-truncated': {
+      const s = jpegStructure(b);
+      return b.slice(0, cutIn(rand, s.scanStart, Math.max(s.scanStart + 1, s.eoi)));
+    }
+    case 'jpeg-no-eoi': {
+      const s = jpegStructure(b);
+      return b.slice(0, s.eoi);
+    }
+    case 'jpeg-corrupt-data': {
+      const s = jpegStructure(b);
+      const len = Math.max(1, Math.ceil((s.eoi - s.scanStart) / 2));
+      scramble(b, s.scanStart, Math.min(s.eoi, s.scanStart + len), seed);
+      return b;
+    }
+    case 'gif-truncated': {
+      const img = walkGif(b).blocks.find((x) => x.kind === 'image');
+      if (!img || img.kind !== 'image') throw new Error('GIF: no image');
+      return b.slice(0, cutIn(rand, img.dataOffset + 1, img.end - 1));
+    }
+    case 'gif-no-trailer': {
+      const t = walkGif(b).blocks.find((x) => x.kind === 'trailer');
+      return t ? b.slice(0, t.offset) : b;
+    }
+    case 'gif-corrupt-data': {
+      // An LZW minimum code size above 11 (codes would exceed 12 bits) plus scrambled sub-block bytes.
+      const img = walkGif(b).blocks.find((x) => x.kind === 'image');
+      if (!img || img.kind !== 'image') throw new Error('GIF: no image');
+      b[img.dataOffset] = randInt(rand, 12, 15);
+      const first = img.dataOffset + 1;
+      scramble(b, first + 1, first + 1 + b[first]!, seed);
+      return b;
+    }
+    default:
+      return damageTiff(kind, b, src, rand, seed);
+  }
+}
+
+function damageTiff(kind: string, b: Uint8Array, src: Uint8Array, rand: () => number, seed: number): Uint8Array {
+  const s = readTiffStructure(src);
+  const first = s.ifds[0]!;
+  const le = s.littleEndian;
+  const offsets = first.entries.find((e) => e.tag === 273 || e.tag === 324);
+  const counts = first.entries.find((e) => e.tag === 279 || e.tag === 325);
+  if (!offsets || !counts) throw new Error('TIFF: no strip/tile offsets');
+  switch (kind) {
+    case 'truncated': {
+      // Cut inside the pixel data of the first strip or tile, keeping every IFD: only for files
+      // whose IFDs come before the data (the utif2 layout).
+      const start = tiffEntryValues(src, le, offsets)[0]!;
+      const lastIfdEnd = Math.max(...s.ifds.map((i) => i.nextFieldAt + 4), ...s.ifds.flatMap((i) => i.entries.map((e) => (e.byteLength > 4 ? e.valueAt + e.byteLength : 0))));
+      if (start < lastIfdEnd) throw new Error('TIFF truncated: needs IFDs before the data');
+      const total = tiffEntryValues(src, le, counts).reduce((a, x) => a + x, 0);
+      return b.slice(0, cutIn(rand, start, start + Math.max(1, total)));
+    }
+    case 'offset-past-end':
+      setTiffValue(b, le, offsets, randInt(rand, 0, offsets.count - 1), src.length + randInt(rand, 1, 1 << 20));
+      return b;
+    case 'bytecount-past-end':
+      setTiffValue(b, le, counts, randInt(rand, 0, counts.count - 1), src.length + randInt(rand, 1, 1 << 20));
+      return b;
+    case 'next-ifd-past-end': {
+      const last = s.ifds[s.ifds.length - 1]!;
+      dv(b).setUint32(last.nextFieldAt, (src.length + randInt(rand, 1, 1 << 16)) & ~1, le);
+      return b;
+    }
+    case 'ifd-loop': {
+      // The last IFD links back to the first (or to itself): naive readers loop for ever.
+      const last = s.ifds[s.ifds.length - 1]!;
+      dv(b).setUint32(last.nextFieldAt, s.ifds[randInt(rand, 0, s.ifds.length - 1)]!.offset, le);
+      return b;
+    }
+    case 'corrupt-data': {
+      const start = tiffEntryValues(src, le, offsets)[0]!;
+      const count = tiffEntryValues(src, le, counts)[0]!;
+      scramble(b, start, start + Math.max(1, Math.ceil(count / 2)), seed);
+      return b;
+    }
+  }
+  throw new Error(`unknown damage tiff-${kind}`);
+}

@@ -1,0 +1,132 @@
+/**
+ * Invalid request bodies: `invalidBodyRecipe` (fast-check arbitrary) and `renderInvalidBody`.
+ * Classes and kinds (recipe.kind):
+ *  - empty:             `empty`
+ *  - no-signature:      `text`, `json`, `html`, `svg`, `random`, `pdf`, `zip`, `bmp`, `webp`
+ *  - incomplete-header: `png-incomplete-header`, `jpeg-...`, `gif-...`, `tiff-...`
+ *  - zero-dimension:    `<format>-zero-width`, `<format>-zero-height`, `<format>-zero-both`
+ *  - damaged:           `png-truncated|bad-crc|no-iend|corrupt-data`, `jpeg-truncated|no-eoi|corrupt-data`,
+ *                       `gif-truncated|no-trailer|corrupt-data`,
+ *                       `tiff-truncated|offset-past-end|bytecount-past-end|next-ifd-past-end|ifd-loop|corrupt-data`
+ * Bodies built on an image start from a small valid image (`recipe.base`, rendered by renderImage).
+ *
+ * Mismatched bodies (image bytes under another declared image type) need nothing here: the
+ * engine pairs `renderImage(recipe).bytes` with a media type from the spec whose
+ * `formatOfMediaType` differs from `recipe.format` (see `mediaTypesByFormat`).
+ */
+import fc from 'fast-check';
+import { describeImage, renderImage, validImageRecipe, type ValidImageConstraints } from '../images/valid-image.js';
+import { formatByteSize, IMAGE_FORMATS } from '../images/media-types.js';
+import { mulberry32 } from '../images/prng.js';
+import type { GeneratedInvalidBody, ImageFormat, InvalidBodyClass, InvalidBodyRecipe } from '../images/types.js';
+import { cutHeader, DAMAGE_KINDS, damage, zeroDimension, type Dimension } from './damage.js';
+import { FOREIGN_KINDS, renderForeign, type ForeignKind } from './foreign.js';
+
+export const INVALID_BODY_CLASSES: readonly InvalidBodyClass[] = ['empty', 'no-signature', 'incomplete-header', 'zero-dimension', 'damaged'];
+
+interface KindSpec {
+  class: InvalidBodyClass;
+  kind: string;
+  format?: ImageFormat;
+  /** Constraints of the base image, when the body is built on one. */
+  base?: ValidImageConstraints;
+  what: string;
+}
+
+const SMALL: ValidImageConstraints = { maxDimension: 32, largeWeight: 0, mediumWeight: 0 };
+const only = (format: ImageFormat, extra: Partial<ValidImageConstraints> = {}): ValidImageConstraints => ({ ...SMALL, formats: [format], ...extra });
+
+const FOREIGN_WHAT: Record<ForeignKind, string> = {
+  text: 'plain text', json: 'JSON', html: 'an HTML page', svg: 'an SVG image', random: 'random bytes with no image signature',
+  pdf: 'a PDF document', zip: 'a ZIP archive', bmp: 'a BMP image', webp: 'a WebP image',
+};
+
+const DAMAGE_WHAT: Record<string, string> = {
+  'png-truncated': 'cut inside IDAT', 'png-bad-crc': 'a wrong IDAT CRC', 'png-no-iend': 'no IEND chunk', 'png-corrupt-data': 'scrambled zlib data (CRC fixed)',
+  'jpeg-truncated': 'cut inside the scan', 'jpeg-no-eoi': 'no EOI marker', 'jpeg-corrupt-data': 'scrambled entropy-coded data',
+  'gif-truncated': 'cut inside the LZW data', 'gif-no-trailer': 'no trailer', 'gif-corrupt-data': 'LZW code size > 11 and scrambled data',
+  'tiff-truncated': 'cut inside the strip data', 'tiff-offset-past-end': 'a strip/tile offset past the end', 'tiff-bytecount-past-end': 'a strip/tile byte count past the end',
+  'tiff-next-ifd-past-end': 'a next-IFD offset past the end', 'tiff-ifd-loop': 'an IFD chain that loops', 'tiff-corrupt-data': 'scrambled compressed data',
+};
+
+function damageBase(format: ImageFormat, kind: string): ValidImageConstraints {
+  if (format === 'tiff' && kind === 'truncated') return only('tiff', { tiff: { compressions: ['none'], layouts: ['strips'] } });
+  if (format === 'tiff' && kind === 'corrupt-data') return only('tiff', { tiff: { compressions: ['lzw', 'deflate'] } });
+  // Damage inside compressed data wants some data: at least a few pixels.
+  return only(format);
+}
+
+function headerBase(format: ImageFormat): ValidImageConstraints {
+  // For TIFF an IFD right after the header (the utif2 layout) makes "header cut short" precise.
+  return format === 'tiff' ? only('tiff', { tiff: { compressions: ['none'], layouts: ['strips'] } }) : only(format);
+}
+
+export const INVALID_BODY_KINDS: readonly KindSpec[] = [
+  { class: 'empty', kind: 'empty', what: 'an empty body' },
+  ...FOREIGN_KINDS.map((k): KindSpec => ({ class: 'no-signature', kind: k, what: FOREIGN_WHAT[k] })),
+  ...IMAGE_FORMATS.map((f): KindSpec => ({ class: 'incomplete-header', kind: `${f}-incomplete-header`, format: f, base: headerBase(f), what: `a ${f.toUpperCase()} signature with less than a whole header` })),
+  ...IMAGE_FORMATS.flatMap((f) => (['width', 'height', 'both'] as const).map((d): KindSpec => ({
+    class: 'zero-dimension', kind: `${f}-zero-${d}`, format: f, base: only(f), what: `a ${f.toUpperCase()} whose header says ${d === 'both' ? 'width and height' : d} 0`,
+  }))),
+  ...IMAGE_FORMATS.flatMap((f) => DAMAGE_KINDS[f].map((k): KindSpec => ({
+    class: 'damaged', kind: `${f}-${k}`, format: f, base: damageBase(f, k), what: `a ${f.toUpperCase()} with ${DAMAGE_WHAT[`${f}-${k}`] ?? k}`,
+  }))),
+];
+
+export interface InvalidBodyConstraints {
+  /** Classes to draw from; default all (shrinking goes towards the first: empty). */
+  classes?: readonly InvalidBodyClass[];
+  /** Formats whose signature bodies may carry (incomplete-header, zero-dimension, damaged); default all four. */
+  formats?: readonly ImageFormat[];
+  /** Only these kinds (e.g. `['pdf', 'png-bad-crc']`); default all. */
+  kinds?: readonly string[];
+}
+
+/** fast-check arbitrary of invalid-body recipes, uniform over classes, then over kinds. */
+export function invalidBodyRecipe(constraints: InvalidBodyConstraints = {}): fc.Arbitrary<InvalidBodyRecipe> {
+  const classes = constraints.classes ?? INVALID_BODY_CLASSES;
+  const formats = constraints.formats ?? IMAGE_FORMATS;
+  const specs = INVALID_BODY_KINDS.filter(
+    (s) => classes.includes(s.class) && (!s.format || formats.includes(s.format)) && (!constraints.kinds || constraints.kinds.includes(s.kind)),
+  );
+  if (specs.length === 0) throw new Error('invalidBodyRecipe: no kind allowed');
+  const perSpec = (s: KindSpec): fc.Arbitrary<InvalidBodyRecipe> =>
+    s.base
+      ? fc.record({ seed: fc.nat(), base: validImageRecipe(s.base) }).map(({ seed, base }) => ({ class: s.class, kind: s.kind, format: s.format, seed, base }))
+      : fc.nat().map((seed) => (s.format ? { class: s.class, kind: s.kind, format: s.format, seed } : { class: s.class, kind: s.kind, seed }));
+  const perClass = INVALID_BODY_CLASSES.filter((c) => classes.includes(c))
+    .map((c) => specs.filter((s) => s.class === c).map(perSpec))
+    .filter((arbs) => arbs.length > 0)
+    .map((arbs) => (arbs.length === 1 ? arbs[0]! : fc.oneof({ withCrossShrink: true }, ...arbs)));
+  return perClass.length === 1 ? perClass[0]! : fc.oneof({ withCrossShrink: true }, ...perClass);
+}
+
+export function invalidBodyKind(kind: string): KindSpec | undefined {
+  return INVALID_BODY_KINDS.find((s) => s.kind === kind);
+}
+
+export function describeInvalidBody(recipe: InvalidBodyRecipe, byteLength: number): string {
+  const spec = invalidBodyKind(recipe.kind);
+  const what = spec?.what ?? recipe.kind;
+  const from = recipe.base ? ` (from ${describeImage(recipe.base)})` : '';
+  return `${recipe.class}: ${what}${from}, ${formatByteSize(byteLength)}`;
+}
+
+/** Renders an invalid body. Deterministic: the same recipe gives the same bytes. */
+export async function renderInvalidBody(recipe: InvalidBodyRecipe): Promise<GeneratedInvalidBody> {
+  const spec = invalidBodyKind(recipe.kind);
+  if (!spec || spec.class !== recipe.class) throw new Error(`renderInvalidBody: unknown kind ${recipe.class}/${recipe.kind}`);
+  const rand = mulberry32(recipe.seed ^ 0x3c6ef372);
+  let bytes: Uint8Array;
+  if (spec.class === 'empty') bytes = new Uint8Array(0);
+  else if (spec.class === 'no-signature') bytes = await renderForeign(spec.kind as ForeignKind, recipe.seed);
+  else {
+    if (!recipe.base || !spec.format) throw new Error(`renderInvalidBody: ${recipe.kind} needs a base image`);
+    const base = (await renderImage(recipe.base)).bytes;
+    const f = spec.format;
+    if (spec.class === 'incomplete-header') bytes = cutHeader(f, base, rand);
+    else if (spec.class === 'zero-dimension') bytes = zeroDimension(f, base, spec.kind.slice(f.length + 6) as Dimension);
+    else bytes = damage(f, spec.kind.slice(f.length + 1), base, rand, recipe.seed);
+  }
+  return { recipe, bytes, description: describeInvalidBody(recipe, bytes.length) };
+}
