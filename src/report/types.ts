@@ -113,6 +113,17 @@ export interface RunConfiguration {
   shard?: string;
 }
 
+/** One input of a merged report (src/report/merge.ts). */
+export interface ShardSummary {
+  /** `i/n` when the input was a sharded run. */
+  shard?: string;
+  startedAt: string;
+  durationMs: number;
+  requests: number;
+  /** The input report's own sha256. */
+  sha256?: string;
+}
+
 export interface Report {
   schemaVersion: 1;
   tool: { name: string; version: string };
@@ -132,6 +143,8 @@ export interface Report {
   pact?: PactResult[];
   /** Notes about the run that are not findings (e.g. the image restored). */
   notes: string[];
+  /** Present on a report merged from several runs: the inputs, in order. */
+  shards?: ShardSummary[];
   /** sha256 over the canonical report without this field. */
   sha256?: string;
 }

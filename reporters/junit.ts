@@ -1,0 +1,114 @@
+/**
+ * report.json -> reports/junit.xml: one <testcase> per rule, for CI dashboards.
+ * fail -> <failure>; warn -> a "WARNING" <system-out> and a `warning` property (not a failure);
+ * not-run -> <skipped/>. Every string is escaped for XML 1.0 (characters XML cannot hold are
+ * written as \uNNNN), so target-controlled bytes cannot break the document.
+ */
+import type { Counterexample, Report, RuleResult } from '../src/report/types.js';
+
+// XML 1.0 Char: #x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] | [#x10000-#x10FFFF]
+// eslint-disable-next-line no-control-regex
+const notXmlChar = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/** Escapes a string for XML text and double- or single-quoted attributes. */
+export function escapeXml(s: unknown): string {
+  return String(s ?? '')
+    .replace(notXmlChar, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&apos;')
+    .replace(/\r/g, '&#13;')
+    .replace(/\t/g, '&#9;');
+}
+
+/** Attribute values also keep their line breaks. */
+function attr(s: unknown): string {
+  return escapeXml(s).replace(/\n/g, '&#10;');
+}
+
+function seconds(ms: number): string {
+  return (Math.max(0, ms) / 1000).toFixed(3);
+}
+
+function describeCounterexample(cx: Counterexample): string {
+  const lines = [`Case: ${cx.description}`, `Why: ${cx.message}`, `Request: ${cx.request.method} ${cx.request.url}`];
+  if (cx.response) lines.push(`Response: ${cx.response.status} after ${Math.round(cx.response.durationMs)} ms`);
+  else lines.push(`Response: none${cx.error ? ` (${cx.error})` : ''}`);
+  if (cx.response && cx.error) lines.push(`Error: ${cx.error}`);
+  lines.push(`Replay: ${cx.replay}`, `curl: ${cx.curl}`, `Seed: ${cx.seed}${cx.path !== undefined ? `, path ${cx.path}` : ''}`);
+  return lines.join('\n');
+}
+
+function property(name: string, value: unknown): string {
+  return `<property name="${attr(name)}" value="${attr(value)}"/>`;
+}
+
+function testcase(rule: RuleResult, classname: string): string {
+  const props = [
+    property('level', rule.level),
+    property('source', rule.source),
+    property('title', rule.title),
+    property('status', rule.status),
+    property('cases', rule.cases),
+    property('failures', rule.failures),
+    property('warnings', rule.warnings),
+  ];
+  for (const [k, v] of Object.entries(rule.observations ?? {})) props.push(property(`observed ${k}`, v));
+  const inner: string[] = [];
+  if (rule.status === 'warn') props.push(property('warning', rule.message ?? rule.counterexample?.message ?? 'warning'));
+  inner.push(`<properties>${props.join('')}</properties>`);
+  const details = rule.counterexample ? describeCounterexample(rule.counterexample) : '';
+  if (rule.status === 'fail') {
+    const message = rule.message ?? rule.counterexample?.message ?? `${rule.failures} of ${rule.cases} cases broke the rule`;
+    const body = [`${rule.level} rule ${rule.id}: ${rule.title}`, `${rule.failures} of ${rule.cases} cases failed.`, details].filter(Boolean).join('\n');
+    inner.push(`<failure message="${attr(message)}" type="${attr(rule.level)}">${escapeXml(body)}</failure>`);
+  } else if (rule.status === 'not-run') {
+    inner.push(`<skipped message="not run"/>`);
+  } else if (rule.status === 'warn') {
+    const body = [
+      `WARNING (${rule.level} rule ${rule.id}): ${rule.message ?? rule.counterexample?.message ?? ''}`.trimEnd(),
+      `${rule.warnings} of ${rule.cases} cases gave a warning.`,
+      details,
+    ]
+      .filter(Boolean)
+      .join('\n');
+    inner.push(`<system-out>${escapeXml(body)}</system-out>`);
+  }
+  return `    <testcase classname="${attr(classname)}" name="${attr(rule.id)}" time="0">\n      ${inner.join('\n      ')}\n    </testcase>`;
+}
+
+/** Renders report.json as JUnit XML (one testsuite, one testcase per rule). */
+export function renderJunit(report: Report): string {
+  const rules = report.rules;
+  const failures = rules.filter((r) => r.status === 'fail').length;
+  const skipped = rules.filter((r) => r.status === 'not-run').length;
+  const time = seconds(report.durationMs);
+  const suiteName = `${report.tool.name} ${report.tool.version}`;
+  const suiteProps = [
+    property('verdict', report.verdict),
+    property('target', report.target.url),
+    property('tool', `${report.tool.name} ${report.tool.version}`),
+    property('spec', report.spec.file),
+    property('spec.sha256', report.spec.sha256),
+    property('seed', report.seed),
+    property('requests', report.requests),
+    property('warnings', rules.filter((r) => r.status === 'warn').length),
+  ];
+  if (report.sha256) suiteProps.push(property('report.sha256', report.sha256));
+  for (const note of report.notes) suiteProps.push(property('note', note));
+  const classname = `${report.tool.name}`;
+  const cases = rules.map((r) => testcase(r, `${classname}.${r.level}`)).join('\n');
+  return (
+    `<?xml version="1.0" encoding="UTF-8"?>\n` +
+    `<testsuites name="${attr(report.tool.name)}" tests="${rules.length}" failures="${failures}" errors="0" skipped="${skipped}" time="${time}">\n` +
+    `  <testsuite name="${attr(suiteName)}" tests="${rules.length}" failures="${failures}" errors="0" skipped="${skipped}" time="${time}" timestamp="${attr(report.startedAt)}">\n` +
+    `    <properties>${suiteProps.join('')}</properties>\n` +
+    (cases ? `${cases}\n` : '') +
+    `  </testsuite>\n` +
+    `</testsuites>\n`
+  );
+}
+
+export { renderJunit as render };
