@@ -106,6 +106,8 @@ export async function renderPng(recipe: ImageRecipe): Promise<Uint8Array> {
   if (o.colour === 'palette') {
     const channels = o.paletteAlpha ? 4 : 3;
     const px = synthPixels8(width, height, pixelSeed, { channels });
+    // With tRNS wanted, one pixel is fully transparent so the quantiser must keep an alpha entry.
+    if (o.paletteAlpha) px[3] = 0;
     return await sharp(px, { raw: { width, height, channels } })
       .png({ palette: true, colours: 1 << o.bitDepth, dither: 0, effort: 1, progressive: o.interlaced })
       .toBuffer();
