@@ -93,7 +93,7 @@ export function families(ctx: GenerationContext): Family[] {
   const session = model.security.session;
   const noise: fc.Arbitrary<HeaderValue[]> = session
     ? fc.oneof(
-        fc.constant<HeaderValue[]>([]),
+        { arbitrary: fc.constant<HeaderValue[]>([]), weight: 3 },
         fc.base64String({ minLength: 8, maxLength: 24 }).map((v): HeaderValue[] => [{ name: session.headerName, value: v, malformed: false }]),
       )
     : fc.constant<HeaderValue[]>([]);
@@ -117,7 +117,7 @@ export function families(ctx: GenerationContext): Family[] {
       name: 'auth',
       serial: true,
       arbitrary: fc.oneof(
-        { arbitrary: recipe({ family: 'auth', method, person: me, auth: valid, body: smallBody, noise }), weight: 1 },
+        { arbitrary: recipe({ family: 'auth', method, person: me, auth: valid, body: smallBody, noise }), weight: 2 },
         { arbitrary: recipe({ family: 'auth', method, person: me, auth: badAuth(model, credentials), body: smallBody }), weight: 3 },
       ),
     },

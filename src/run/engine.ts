@@ -16,6 +16,7 @@ import { families, type Family } from '../generate/families.js';
 import type { Case } from '../generate/case.js';
 import type { Report } from '../report/types.js';
 import { loadSpec } from '../spec/load.js';
+import { personPath } from '../spec/model.js';
 import { loadRules, type Rule } from '../spec/rules.js';
 import { authHeaders } from '../transport/auth-headers.js';
 import { Transport } from '../transport/client.js';
@@ -139,17 +140,28 @@ async function minimize(s: RunState, family: Family, seed: number, rule: Rule, s
   s.results.setCounterexample(rule.id, ce, severity);
 }
 
+/**
+ * Reads the person's ImageInfo with each configured credential in turn; the first one accepted
+ * is used for the run's own reads (a scheme the installation switched off is then reported by
+ * valid-credentials-accepted, not as a configuration error).
+ */
 async function checkReachable(s: RunState, personId: number): Promise<void> {
-  const o = await s.exec.transport.send({
-    method: 'GET',
-    path: s.exec.model.imageInfoPath.replace(`{${s.exec.model.personIdParameter.name}}`, String(personId)),
-    headers: { ...s.exec.readHeaders, accept: 'application/json' },
-  });
-  if (o.status === undefined) throw new ConnectivityError(`cannot reach the target ${s.target.baseUrl}: ${s.redactor.text(o.error?.code ?? '')} ${s.redactor.text(o.error?.message ?? '')}`.trim());
-  if (o.status === 401 || o.status === 403) {
-    throw new ConfigError(`the target refused the configured credentials (${o.status}) when reading person ${personId}'s ImageInfo; check --auth and --app-token`);
+  const model = s.exec.model;
+  const path = personPath(model.imageInfoPath, model.personIdParameter.name, String(personId));
+  let refused = 0;
+  for (const credential of s.target.credentials) {
+    const headers = authHeaders(model, credential, s.target.appToken);
+    const o = await s.exec.transport.send({ method: 'GET', path, headers: { ...headers, accept: 'application/json' } });
+    if (o.status === undefined) throw new ConnectivityError(`cannot reach the target ${s.target.baseUrl}: ${s.redactor.text(`${o.error?.code ?? ''} ${o.error?.message ?? ''}`).trim()}`);
+    if (o.status >= 500) throw new ConnectivityError(`the target answered ${o.status} to a plain ImageInfo read of person ${personId}; it is not healthy enough to certify`);
+    if (o.status === 401 || o.status === 403) {
+      refused = o.status;
+      continue;
+    }
+    s.exec.readHeaders = headers;
+    return;
   }
-  if (o.status >= 500) throw new ConnectivityError(`the target answered ${o.status} to a plain ImageInfo read of person ${personId}; it is not healthy enough to certify`);
+  throw new ConfigError(`the target refused every configured credential (${refused}) when reading person ${personId}'s ImageInfo; check --auth and --app-token`);
 }
 
 export async function runConformance(config: RunConfig, options: EngineOptions = {}): Promise<Report> {
@@ -199,6 +211,7 @@ export async function runConformance(config: RunConfig, options: EngineOptions =
     if (target.personId === undefined) throw new UsageError('a remote target needs --person-id (SO_PERSON_ID): a person whose image the run may replace and restores');
     const personId = target.personId;
     await checkReachable(state, personId);
+    session.headers = state.exec.readHeaders;
     snapshot = await snapshotImage(session, personId);
     if (!loopback && target.baseUrl.startsWith('http:')) {
       notes.push('the target is plain http:// and not loopback: credentials travelled unencrypted');
