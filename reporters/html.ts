@@ -575,7 +575,7 @@ function renderHistogram(l: LatencySummary): string {
     marks.set(b, [...(marks.get(b) ?? []), name]);
   }
   const longest = Math.max(...labels.map((x) => x.length));
-  const labelEvery = Math.max(1, Math.ceil((longest * 5.6 + 4) / step));
+  const labelEvery = Math.max(1, Math.ceil((longest * 6.2 + 6) / step));
   const parts: string[] = [];
   for (const frac of [0, 0.5, 1]) {
     const y = top + plotH - frac * plotH;
@@ -831,7 +831,7 @@ details.histdata{margin-top:.5rem}
 article.pact{border:1px solid var(--line);border-radius:8px;padding:.2rem 1rem .8rem;margin:.8rem 0}
 article.pact h3{margin:.7rem 0 .2rem}
 footer.foot{margin-top:3rem;padding-top:1rem;border-top:1px solid var(--line);font-size:.85rem;color:var(--muted)}
-@media (max-width:760px){.cols{grid-template-columns:1fr}dl.facts{grid-template-columns:1fr}dl.facts dt{margin-top:.3rem}}
+@media screen and (max-width:760px){.cols{grid-template-columns:1fr}dl.facts{grid-template-columns:1fr}dl.facts dt{margin-top:.3rem}}
 @media print{
 @page{margin:14mm}
 body{font-size:10pt}
@@ -849,6 +849,12 @@ pre{max-height:none;overflow:visible;white-space:pre-wrap !important;overflow-wr
 pre.hex{font-size:7pt}
 .cmd pre{background:#fff;color:#000;border-color:#999}
 table.grid thead th{position:static}
+table.grid{font-size:8.5pt}
+table.grid th,table.grid td{padding:.25rem .35rem}
+table.rules tbody th{white-space:normal}
+table.rules tbody th code{overflow-wrap:anywhere}
+.table-wrap{overflow:visible}
+.cx-link{display:none}
 details.cx>summary{padding-left:1rem}
 details.cx>summary::before{display:none}
 a{color:inherit;text-decoration:none}
