@@ -153,7 +153,9 @@ export async function verifyPacts(target: OpenTarget, model: SpecModel, files: s
     failed = false;
   } finally {
     try {
-      opts.onNote?.(await restoreImage(session, snapshot));
+      // (Not inside `onNote?.(...)`: optional chaining would skip the restore when there is no onNote.)
+      const note = await restoreImage(session, snapshot);
+      opts.onNote?.(note);
     } catch (e) {
       // Never hide the error that ended verification behind one from the restore.
       if (!failed) throw new ConnectivityError((e as Error).message);
