@@ -10,9 +10,16 @@ import { acceptHeader, unsupportedAccept } from './accept.js';
 import { badAuth, validAuth } from './auth.js';
 import type { BodyRecipe, CaseFamily, CaseRecipe, HeaderValue } from './case.js';
 import { validImageRecipe } from './images/index.js';
-import { invalidBodyRecipe } from './invalid-bodies/index.js';
+import { INVALID_BODY_KINDS, invalidBodyRecipe } from './invalid-bodies/index.js';
 import { languageHeaders } from './language.js';
 import { configuredPerson, notInt32Person, notPositivePerson, unknownPerson } from './person-ids.js';
+
+/**
+ * Damage a strict decoder cannot see is no damage the rules can ask a server to find: JPEG
+ * entropy-coded data carries no checksum, so scrambled scan bytes decode as another picture.
+ */
+const UNDETECTABLE_DAMAGE = new Set(['jpeg-corrupt-data']);
+const detectableKinds = INVALID_BODY_KINDS.map((k) => k.kind).filter((k) => !UNDETECTABLE_DAMAGE.has(k));
 
 export interface GenerationContext {
   model: SpecModel;
@@ -69,12 +76,13 @@ export function families(ctx: GenerationContext): Family[] {
   const me = { class: 'configured' as const, segment: String(ctx.personId) };
   const valid = validAuth(credentials);
   const as = fc.constantFrom<'raw' | 'multipart'>('raw', 'multipart');
+  const rawMostly = fc.oneof({ arbitrary: fc.constant<'raw'>('raw'), weight: 2 }, { arbitrary: fc.constant<'multipart'>('multipart'), weight: 1 });
   const image = (maxDimension?: number) => validImageRecipe(maxDimension ? { maxDimension } : {});
   const validBody = (maxDimension?: number): fc.Arbitrary<BodyRecipe> => fc.record({ kind: fc.constant('image' as const), image: image(maxDimension), as });
   const smallBody = validBody(64);
   const imageTypes = model.imageMediaTypes;
   const invalidBody: fc.Arbitrary<BodyRecipe> = fc.oneof(
-    { arbitrary: fc.record({ kind: fc.constant('invalid' as const), invalid: invalidBodyRecipe(), as }), weight: 5 },
+    { arbitrary: fc.record({ kind: fc.constant('invalid' as const), invalid: invalidBodyRecipe({ kinds: detectableKinds }), as: rawMostly }), weight: 4 },
     {
       arbitrary: fc.record({ kind: fc.constant('multipart-without-image' as const), field: fc.constantFrom('file', 'photo', 'picture', 'upload', 'img'), image: image(32) }),
       weight: 1,

@@ -1,0 +1,79 @@
+/**
+ * A second implementation that is lenient but conforming: it uses every freedom the rules allow.
+ * 404 for person segments that are no int32, 415 for undeclared Content-Types, 403 for bad
+ * credentials, XML with a declaration, damage behind a readable header tolerated, and (through
+ * `startThrottlingProxy`) a 429 with Retry-After now and then.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { request } from 'undici';
+import sharp from 'sharp';
+import { defaultBehaviour as d } from '../../src/target/behaviour.js';
+import { sniffFormat } from '../../src/target/image-validation.js';
+import type { TargetBehaviour } from '../../src/target/types.js';
+
+export const lenientBehaviour: Partial<TargetBehaviour> = {
+  authenticate: (h, c) => {
+    const r = d.authenticate(h, c);
+    return r.ok ? r : { ...r, status: 403 };
+  },
+  parsePersonId: (s, c) => (/^-?\d+$/.test(s) && Math.abs(Number(s)) < 2 ** 31 ? d.parsePersonId(s, c) : { ok: false, status: 404, message: 'No such resource.' }),
+  checkContentType: (t, c) => {
+    const r = d.checkContentType(t, c);
+    return r.ok ? r : { ...r, status: 415 };
+  },
+  serializeBlobId: (m, id) => (m.family === 'xml' ? `<?xml version="1.0" encoding="utf-8"?>\n${d.serializeBlobId(m, id)}` : d.serializeBlobId(m, id)),
+  validateImage: async (b, t, c) => {
+    const v = await d.validateImage(b, t, c);
+    // A decoder that tolerates damage: a known signature with a whole, readable, non-zero header passes.
+    const format = sniffFormat(b);
+    if (v.ok || !format) return v;
+    const meta = await sharp(b).metadata().catch(() => undefined);
+    if (!meta?.width || !meta.height) return v;
+    return { ok: true, format, mediaType: c.model.imageMediaTypes.find((t) => t.endsWith(format)) ?? 'image/png', width: meta.width, height: meta.height, pages: meta.pages ?? 1 };
+  },
+};
+
+export interface Proxy {
+  url: string;
+  throttled(): number;
+  close(): Promise<void>;
+}
+
+/** Forwards to `targetUrl`, answering every `every`-th request with 429 and `Retry-After: 0`. */
+export async function startThrottlingProxy(targetUrl: string, every = 15): Promise<Proxy> {
+  const target = new URL(targetUrl);
+  let n = 0;
+  let throttled = 0;
+  const server: Server = createServer((req, res) => {
+    n++;
+    if (n % every === 0) {
+      throttled++;
+      req.resume();
+      res.writeHead(429, { 'retry-after': '0', 'content-type': 'application/json' }).end('{"Error":true,"ErrorType":"Throttled","ErrorMessage":"slow down"}');
+      return;
+    }
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const headers = { ...req.headers };
+      delete headers.host;
+      delete headers.connection;
+      request(`${target.origin}${req.url ?? '/'}`, { method: req.method as 'GET', headers, body: chunks.length ? Buffer.concat(chunks) : null })
+        .then(async (r) => {
+          const body = Buffer.from(await r.body.arrayBuffer());
+          const out: Record<string, string | string[]> = {};
+          for (const [k, v] of Object.entries(r.headers)) if (v !== undefined && k !== 'transfer-encoding' && k !== 'connection' && k !== 'keep-alive') out[k] = v;
+          res.writeHead(r.statusCode, out).end(body);
+        })
+        .catch(() => res.destroy());
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}${target.pathname}`,
+    throttled: () => throttled,
+    close: () => new Promise<void>((r) => { server.close(() => r()); server.closeAllConnections(); }),
+  };
+}
