@@ -58,7 +58,7 @@ export async function getImage(personId: number, query: URLSearchParams, ctx: Ta
       continue;
     }
     const n = Number(raw);
-    if (!/^\d+$/.test(raw) || n < 1 || n > MAX_SCALE) return badQuery(`The query ${name} must be an integer from 1 to ${MAX_SCALE}.`);
+    if (!/^\d+$/.test(raw) || n > MAX_SCALE) return badQuery(`The query ${name} must be an integer from 0 (no scaling) to ${MAX_SCALE}.`);
     size.push(n);
   }
   const formatValue = q.format ? query.get(q.format.name) : null;

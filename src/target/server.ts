@@ -6,6 +6,7 @@
  */
 import { createServer, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { ConfigError } from '../errors.js';
 import { loadSpec } from '../spec/load.js';
 import type { OperationModel, SpecModel } from '../spec/model.js';
 import { defaultBehaviour } from './behaviour.js';
@@ -203,9 +204,12 @@ export async function startReferenceTarget(options: ReferenceTargetOptions = {})
   });
 
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (e: NodeJS.ErrnoException) =>
+      reject(new ConfigError(`the reference target cannot listen on ${options.host ?? '127.0.0.1'}:${options.port ?? 0}: ${e.code ?? e.message}`)),
+    );
     server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
-      server.off('error', reject);
+      server.removeAllListeners('error');
+      server.on('error', () => undefined);
       resolve();
     });
   });

@@ -50,6 +50,19 @@ describe('serve', () => {
     }
   });
 
+  it('reports a port in use as a ConfigError, without a stack trace in the message', async () => {
+    const a = await serve(true);
+    try {
+      const port = Number(new URL(a.target.url).port);
+      await expect(serveCommand({ port, host: '127.0.0.1', json: true, out: new PassThrough() })).rejects.toMatchObject({
+        name: 'ConfigError',
+        message: expect.stringMatching(/cannot listen on 127\.0\.0\.1:\d+: EADDRINUSE$/),
+      });
+    } finally {
+      await a.close();
+    }
+  });
+
   it('gives each start new random credentials', async () => {
     const a = await serve(true);
     const b = await serve(true);
