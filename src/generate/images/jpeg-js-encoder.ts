@@ -63,17 +63,15 @@ function loadEncoderClass(): JpegEncoderClass {
   return factory({ exports: {} }, Buffer);
 }
 
-let encoderClass: JpegEncoderClass | undefined;
-const instances = new Map<number, JpegEncoderInstance>();
+let instance: JpegEncoderInstance | undefined;
 
-/** Encodes RGBA pixels as a baseline JPEG with a reused encoder per quality. Synchronous, deterministic. */
+/**
+ * Encodes RGBA pixels as a baseline JPEG with the one reused encoder (its constructor builds the
+ * Huffman and colour tables, ~25 ms; a quality change only rescales the two quantisation tables).
+ * Synchronous, deterministic.
+ */
 export function encodeJpegJs(image: JpegJsImage, quality: number): Uint8Array {
-  encoderClass ??= loadEncoderClass();
-  let enc = instances.get(quality);
-  if (!enc) {
-    enc = new encoderClass(quality);
-    instances.set(quality, enc);
-  }
-  const out = enc.encode(image, quality);
+  instance ??= new (loadEncoderClass())(quality);
+  const out = instance.encode(image, quality);
   return new Uint8Array(out.buffer, out.byteOffset, out.length);
 }

@@ -122,7 +122,13 @@ export async function renderPng(recipe: ImageRecipe): Promise<Uint8Array> {
         : Buffer.from(synthPixels8(width, height, pixelSeed, { channels }).buffer);
     const png = new PNG({ width, height, colorType, inputColorType: colorType, bitDepth: o.bitDepth as 8 | 16, inputHasAlpha: channels === 2 || channels === 4 });
     png.data = data;
-    return PNG.sync.write(png, { colorType, inputColorType: colorType, bitDepth: o.bitDepth as 8 | 16, inputHasAlpha: channels === 2 || channels === 4 });
+    // zlib's default level (pngjs defaults to 9) and, above 64K pixels, one filter (Paeth) instead
+    // of trying all five per row: 3-5x faster on big noisy images, a few percent larger.
+    const big = width * height > 65536;
+    return PNG.sync.write(png, {
+      colorType, inputColorType: colorType, bitDepth: o.bitDepth as 8 | 16, inputHasAlpha: channels === 2 || channels === 4,
+      deflateLevel: 6, filterType: big ? 4 : -1,
+    });
   }
 
   const grey = channels <= 2;
