@@ -8,8 +8,8 @@
 import type { RunConfig } from '../config/run-config.js';
 import { ExitCode } from '../errors.js';
 import type { PactResult } from '../report/types.js';
-import { brokerConfigFromEnv, describeBroker } from '../pact/broker.js';
-import { isUrl, pactSources } from '../pact/pact-file.js';
+import { brokerConfigFromEnv, describeBroker, servedBy } from '../pact/broker.js';
+import { pactSources } from '../pact/pact-file.js';
 import { verifyPacts } from '../pact/verifier.js';
 import { openTarget } from '../run/target.js';
 import { loadSpec } from '../spec/load.js';
@@ -29,7 +29,8 @@ export async function verifyPactCommand(opts: { pact: string; config: RunConfig;
   const spec = await loadSpec(opts.config.specPath);
   if (broker) {
     opts.out.write(`${describeBroker(broker)}\n`);
-    if (!files.some(isUrl)) opts.out.write('note: a broker accepts results only for pacts it served; pass the pact by its broker URL to publish\n');
+    const local = files.filter((f) => !servedBy(broker, f));
+    if (local.length > 0) opts.out.write(`note: results are published only for pacts fetched from the broker; not for ${local.length === files.length ? 'these' : `${local.length} of these`} (pass the pact's URL under ${broker.url})\n`);
   }
   const target = await openTarget(opts.config);
   let results: PactResult[];

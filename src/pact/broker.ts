@@ -6,8 +6,9 @@
  *   PACT_PROVIDER_VERSION                    the provider version to publish (default: this tool's version)
  *   PACT_PROVIDER_BRANCH                     the provider branch (optional)
  *   PACT_BUILD_URL                           a link to the CI build (optional)
- * The Verifier publishes through its own options; the broker only accepts results for pacts it
- * served (pass the pact's broker URL). Nothing here logs a secret: `describeBroker` names the
+ * The Verifier publishes through its own options, for pacts fetched from the broker (pass the
+ * pact's URL under PACT_BROKER_BASE_URL); local files and other URLs are verified without
+ * publishing, and the broker's credentials go to the broker only. Nothing here logs a secret: `describeBroker` names the
  * URL and the kind of authentication only.
  */
 import { ConfigError } from '../errors.js';
@@ -46,17 +47,26 @@ export function brokerConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Broke
   return config;
 }
 
-/** The Verifier options that publish the results. */
+/**
+ * The Verifier options that fetch a pact from the broker and publish its result there: the
+ * verifier posts to the pact's `pb:publish-verification-results` link. (`pactBrokerUrl` is not
+ * passed: with a provider name it makes the Verifier also fetch every pact of the provider from
+ * the broker, which is not what verifying the named pacts means.)
+ */
 export function publishOptions(b: BrokerConfig): Record<string, unknown> {
   return {
     publishVerificationResult: true,
     providerVersion: b.providerVersion,
-    pactBrokerUrl: b.url,
     ...(b.token ? { pactBrokerToken: b.token } : {}),
     ...(b.username ? { pactBrokerUsername: b.username, pactBrokerPassword: b.password } : {}),
     ...(b.branch ? { providerVersionBranch: b.branch } : {}),
     ...(b.buildUrl ? { buildUrl: b.buildUrl } : {}),
   };
+}
+
+/** Whether a pact source is served by the broker (only those get its credentials and publish). */
+export function servedBy(b: BrokerConfig, source: string): boolean {
+  return source === b.url || source.startsWith(`${b.url}/`);
 }
 
 /** One line for the terminal, without secrets. */

@@ -12,13 +12,13 @@ import { restoreImage, snapshotImage, type ImageSessionContext, type ImageSnapsh
 import type { OpenTarget } from '../run/target.js';
 import type { SpecModel } from '../spec/model.js';
 import { authHeaders } from '../transport/auth-headers.js';
-import { publishOptions, type BrokerConfig } from './broker.js';
+import { publishOptions, servedBy, type BrokerConfig } from './broker.js';
 import { isUrl, readPactFile, type PactDocument } from './pact-file.js';
 import { requestFilter } from './request-filter.js';
 import { stateHandlers, type VerificationState } from './states.js';
 
 export interface VerifyPactsOptions {
-  /** Publish results to this broker (pacts fetched from it only). */
+  /** Publish results to this broker, for the pacts fetched from it (URLs under its base URL). */
   broker?: BrokerConfig;
   /** Per request; default 30 s. */
   timeoutMs?: number;
@@ -137,7 +137,7 @@ export async function verifyPacts(target: OpenTarget, model: SpecModel, files: s
           ...(target.appToken ? { appToken: target.appToken } : {}),
           state,
         }),
-        ...(opts.broker ? publishOptions(opts.broker) : {}),
+        ...(opts.broker && servedBy(opts.broker, file) ? publishOptions(opts.broker) : {}),
       } as ConstructorParameters<typeof Verifier>[0]);
       let json: VerifierJson | undefined;
       try {
