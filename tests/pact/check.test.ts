@@ -43,6 +43,29 @@ describe('check-pact accepts', () => {
   });
 });
 
+describe('check-pact reads V3 pacts too', () => {
+  const v3 = (status: number, body: unknown) => ({
+    consumer: { name: 'v3-consumer' },
+    provider: { name: 'superoffice-person-image' },
+    interactions: [
+      {
+        description: 'reading the image info',
+        providerState: 'a person exists',
+        request: { method: 'GET', path: '/SuperOffice/api/v1/Person/5/ImageInfo', headers: { Accept: 'application/json' } },
+        response: { status, headers: { 'Content-Type': 'application/json; charset=utf-8' }, body },
+      },
+    ],
+    metadata: { pactSpecification: { version: '3.0.0' } },
+  });
+
+  it('accepts a BlobEntity and rejects one whose BlobId is a string', () => {
+    expect(checkPactAgainstSpec(v3(200, { BlobId: 825, MimeType: 'image/jpeg' }), spec)).toEqual([]);
+    expect(checkPactAgainstSpec(v3(200, { BlobId: '825' }), spec)).toEqual([
+      { interaction: 'reading the image info', reason: expect.stringMatching(/\/BlobId must be integer/) },
+    ]);
+  });
+});
+
 describe('check-pact rejects', () => {
   const cases: [string, RegExp][] = [
     ['expects-201.json', /status 201 is not declared for PUT \/Person\/\{personId\}\/Image/],

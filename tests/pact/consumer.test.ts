@@ -3,7 +3,7 @@
  * committed in contracts/ must be what these tests produce. Refresh contracts/ with
  * PACT_UPDATE_CONTRACTS=1 npx vitest run tests/pact/consumer.test.ts
  */
-import { copyFileSync, readFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PactV4 } from '@pact-foundation/pact';
 import { FormData } from 'undici';
@@ -136,5 +136,19 @@ describe('committed pacts', () => {
     for (const file of produced) {
       expect(canonicalPact(join(contractsDir, file)), `contracts/${file} drifted from the consumer tests (PACT_UPDATE_CONTRACTS=1 to refresh)`).toEqual(canonicalPact(join(out, file)));
     }
+  });
+
+  it('library versions in the metadata are not drift; a changed expectation is', () => {
+    const [file = ''] = pactFiles(contractsDir);
+    const original = join(contractsDir, file);
+    const copy = join(tempDir('drift'), file);
+    const pact = JSON.parse(readFileSync(original, 'utf8')) as { metadata: Record<string, unknown>; interactions: { response: { status: number } }[] };
+    pact.metadata['pact-js'] = { version: '99.0.0' };
+    pact.metadata.pactRust = { ffi: '9.9.9' };
+    writeFileSync(copy, JSON.stringify(pact));
+    expect(canonicalPact(copy)).toEqual(canonicalPact(original));
+    pact.interactions[0]!.response.status += 1;
+    writeFileSync(copy, JSON.stringify(pact));
+    expect(canonicalPact(copy)).not.toEqual(canonicalPact(original));
   });
 });

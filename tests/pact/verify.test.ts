@@ -9,7 +9,7 @@ import { request } from 'undici';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { verifyPactCommand } from '../../src/cli/verify-pact.js';
 import type { RunConfig } from '../../src/config/run-config.js';
-import { PactError } from '../../src/errors.js';
+import { ConfigError, ConnectivityError, PactError } from '../../src/errors.js';
 import { pactSources } from '../../src/pact/pact-file.js';
 import { verifyPacts } from '../../src/pact/verifier.js';
 import type { PactResult } from '../../src/report/types.js';
@@ -127,6 +127,17 @@ describe('verifying pacts', () => {
     expect(exitCode).toBe(0);
     expect(results.flatMap((r) => r.interactions)).toHaveLength(9);
     expect(text).toMatch(/all 2 pacts hold/);
+  });
+
+  it('verify-pact against an unreachable target, or without a person, ends in a one-line error', async () => {
+    const out = { write: () => true } as unknown as NodeJS.WritableStream;
+    const remote = { ...config(), target: 'http://127.0.0.1:9/SuperOffice/api/v1', credentials: [{ scheme: 'basic' as const, user: 'u', password: 'p' }] };
+    const unreachable = await verifyPactCommand({ pact: contractsDir, config: { ...remote, personId: 1 }, out }).catch((e: unknown) => e);
+    expect(unreachable).toBeInstanceOf(ConnectivityError);
+    expect((unreachable as Error).message).toMatch(/cannot reach the target http:\/\/127\.0\.0\.1:9/);
+    const noPerson = await verifyPactCommand({ pact: contractsDir, config: remote, out }).catch((e: unknown) => e);
+    expect(noPerson).toBeInstanceOf(ConfigError);
+    expect((noPerson as Error).message).toMatch(/needs a person/);
   });
 
   it('verify-pact refuses a file that is no pact with a one-line PactError', async () => {
