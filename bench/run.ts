@@ -309,8 +309,8 @@ async function memory(): Promise<{ runs: number; families: string; maxRssMb: num
     const r = await runChild(['--expose-gc', '--import', 'tsx', join(here, 'rss-child.ts'), String(runs), ...only]);
     const line = r.stdout.trim().split('\n').pop() ?? '';
     if (r.code !== 0 || !line.startsWith('{')) throw new Error(`rss child (runs ${runs}) failed: ${r.stderr.slice(-2000)}`);
-    const j = JSON.parse(line) as { maxRssMb: number; requests: number; heapUsedAfterGcMb: number | null };
-    out.push({ runs, families: MEMORY_FAMILIES.join(','), maxRssMb: r.maxRssMb ?? j.maxRssMb, heapUsedAfterGcMb: j.heapUsedAfterGcMb, seconds: round(r.seconds, 1), requests: j.requests });
+    const j = JSON.parse(line) as { maxRssMb: number; requests: number; heapUsedAfterGcMb: number | null; liveHeapPeakDuringRunMb: number | null; peaksMb: Record<string, number> };
+    out.push({ runs, families: MEMORY_FAMILIES.join(','), maxRssMb: r.maxRssMb ?? j.maxRssMb, heapUsedAfterGcMb: j.heapUsedAfterGcMb, liveHeapPeakDuringRunMb: j.liveHeapPeakDuringRunMb, sampledPeaksMb: j.peaksMb, seconds: round(r.seconds, 1), requests: j.requests });
     process.stderr.write(`  memory: runs ${runs}: ${r.maxRssMb ?? j.maxRssMb} MB in ${round(r.seconds, 1)} s\n`);
   }
   return out;
