@@ -13,10 +13,14 @@ const languageTags = ['de', 'da', 'nl', 'fi', 'es', 'it', 'pl', 'en-US', 'en-GB'
 /** Characters no language tag, culture or time-zone code is made of. */
 const junk = fc.string({ unit: fc.constantFrom(...';=!@#$%^&*()[]{}<>?|~`"\'\\/'.split('')), minLength: 1, maxLength: 12 });
 
+/** What HTTP lets a header value hold and clients send: visible ASCII and spaces. */
+const sendable = (v: string) => /^[\x21-\x7e]([\x20-\x7e]*[\x21-\x7e])?$/.test(v);
+
 function validValue(h: HeaderParameter, isTimeZone: boolean): fc.Arbitrary<string> {
-  const examples = fc.constantFrom(...h.examples);
-  if (isTimeZone || h.examples.length === 0) return h.examples.length > 0 ? examples : fc.constantFrom(...languageTags);
-  const tags = fc.constantFrom(...languageTags, ...h.examples.filter((e) => /^[\w*-]+$/.test(e)));
+  const valid = h.examples.filter(sendable);
+  const examples = fc.constantFrom(...valid);
+  if (isTimeZone || valid.length === 0) return valid.length > 0 ? examples : fc.constantFrom(...languageTags);
+  const tags = fc.constantFrom(...languageTags, ...valid.filter((e) => /^[\w*-]+$/.test(e)));
   const list = fc
     .uniqueArray(fc.tuple(tags, fc.integer({ min: 1, max: 9 })), { minLength: 2, maxLength: 3, selector: ([t]) => t })
     .map((parts) => parts.map(([t, q], i) => (i === 0 ? t : `${t};q=0.${10 - q}`)).join(', '));
@@ -27,8 +31,9 @@ function validValue(h: HeaderParameter, isTimeZone: boolean): fc.Arbitrary<strin
 function headerValue(h: HeaderParameter, malformed: boolean): fc.Arbitrary<HeaderValue> {
   // The time-zone header's examples carry the `, includeTZOffset` suffix form; it has no language tags.
   const isTimeZone = h.examples.some((e) => /includeTZOffset/i.test(e));
+  const malformedExamples = h.malformedExamples.filter(sendable);
   const value = malformed
-    ? fc.oneof(...(h.malformedExamples.length > 0 ? [fc.constantFrom(...h.malformedExamples)] : []), junk)
+    ? fc.oneof(...(malformedExamples.length > 0 ? [fc.constantFrom(...malformedExamples)] : []), junk)
     : validValue(h, isTimeZone);
   return value.map((v) => ({ name: h.name, value: v, malformed }));
 }
