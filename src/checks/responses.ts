@@ -1,7 +1,7 @@
 /** Rules every answer keeps: no 5xx, the response schema, Content-Type per Accept, the error body. */
 import type { Check } from './types.js';
 import { answered, pass, successMedia, violation } from './types.js';
-import { isValidUpload } from './case-classes.js';
+import { bodyUnderTest, wellFormedImage } from './case-classes.js';
 import { decodeBody } from './decode-blob-id.js';
 import { expectFor } from './negotiate.js';
 import { contentTypeOf } from '../transport/observation.js';
@@ -49,10 +49,8 @@ export const acceptExactType: Check = {
 };
 
 export const acceptUnsupported: Check = {
-  applies: (c, ctx) => {
-    const valid = isValidUpload(c, ctx.model) || (c.recipe.body.kind === 'image' && c.recipe.body.typeClass === undefined && c.recipe.auth.kind === 'valid' && c.recipe.person.class === 'configured');
-    return valid && expectFor(c.recipe.accept, ctx.model.successMediaTypes).unsupported;
-  },
+  // A valid upload but for its Accept (isValidUpload itself requires a supported Accept).
+  applies: (c, ctx) => wellFormedImage(c) && bodyUnderTest(c) && expectFor(c.recipe.accept, ctx.model.successMediaTypes).unsupported,
   judge: ({ c, o, ctx }) => {
     if (o.status === 406) return pass;
     if (o.status === 200 && successMedia(ctx, contentTypeOf(o))?.family === 'json') return pass;

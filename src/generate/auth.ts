@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import type { Credential } from '../config/credentials.js';
 import type { SpecModel } from '../spec/model.js';
-import { schemeWord } from '../transport/auth-headers.js';
+import { schemeWords } from '../transport/auth-headers.js';
 import type { AuthRecipe } from './case.js';
 
 const AUTHORIZATION = 'authorization';
@@ -34,9 +34,7 @@ function tamper(secret: string, at: number): string {
 /** Every way to send bad credentials, whatever is configured. */
 export function badAuth(model: SpecModel, credentials: readonly Credential[]): fc.Arbitrary<AuthRecipe> {
   const sec = model.security;
-  const basic = schemeWord(sec.basic?.scheme ?? 'basic');
-  const ticketWord = schemeWord(sec.ticket?.scheme ?? 'SOTicket');
-  const bearerWord = schemeWord(sec.bearer?.scheme ?? 'bearer');
+  const { basic, ticket: ticketWord, bearer: bearerWord } = schemeWords(model);
   const ticketPrefix = examplePrefix(sec.ticket?.example);
   const bearerPrefix = examplePrefix(sec.bearer?.example);
   const configured = <S extends Credential['scheme']>(s: S) => credentials.find((c): c is Extract<Credential, { scheme: S }> => c.scheme === s);

@@ -92,8 +92,8 @@ async function survey(s: RunState, family: Family, seed: number): Promise<void> 
       const j = judgeCase(rulesHere, c, o, extra, s.checkCtx);
       s.results.record(family.name, i, j, c.coverage);
       done++;
-      failures += j.findings.filter((f) => f.severity === 'fail').length > 0 ? 1 : 0;
-      warnings += j.findings.some((f) => f.severity === 'warn') && !j.findings.some((f) => f.severity === 'fail') ? 1 : 0;
+      if (j.findings.some((f) => f.severity === 'fail')) failures++;
+      else if (j.findings.length > 0) warnings++;
       s.progress.tick(done, failures, warnings);
     },
     s.signal,

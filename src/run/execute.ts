@@ -9,6 +9,7 @@ import type { SpecModel } from '../spec/model.js';
 import { personPath } from '../spec/model.js';
 import type { Transport } from '../transport/client.js';
 import type { Observation } from '../transport/observation.js';
+import { blobIdOfImageInfo } from './image-session.js';
 
 export interface ExecutionContext {
   transport: Transport;
@@ -33,13 +34,7 @@ function read(ctx: ExecutionContext, template: string, segment: string, accept?:
 
 async function blobId(ctx: ExecutionContext, segment: string): Promise<number | undefined> {
   const o = await read(ctx, ctx.model.imageInfoPath, segment, 'application/json');
-  if (o.status !== 200) return undefined;
-  try {
-    const id = (JSON.parse(o.body.toString('utf8')) as { BlobId?: unknown }).BlobId;
-    return typeof id === 'number' ? id : undefined;
-  } catch {
-    return undefined;
-  }
+  return blobIdOfImageInfo(o.status, o.body.toString('utf8'));
 }
 
 export async function executeCase(ctx: ExecutionContext, c: Case): Promise<Executed> {

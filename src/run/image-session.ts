@@ -35,17 +35,21 @@ function opts(ctx: ImageSessionContext, extra: Record<string, string> = {}) {
   };
 }
 
-/** ImageInfo's BlobId for the person, or undefined when ImageInfo cannot be read. */
-export async function readBlobId(ctx: ImageSessionContext, personId: number): Promise<number | undefined> {
-  const res = await request(url(ctx, ctx.model.imageInfoPath, personId), { method: 'GET', ...opts(ctx, { accept: 'application/json' }) });
-  const text = await res.body.text();
-  if (res.statusCode !== 200) return undefined;
+/** The BlobId of a 200 ImageInfo body, or undefined when the body holds none. */
+export function blobIdOfImageInfo(status: number | undefined, body: string): number | undefined {
+  if (status !== 200) return undefined;
   try {
-    const info = JSON.parse(text) as { BlobId?: unknown };
-    return typeof info.BlobId === 'number' ? info.BlobId : undefined;
+    const id = (JSON.parse(body) as { BlobId?: unknown }).BlobId;
+    return typeof id === 'number' ? id : undefined;
   } catch {
     return undefined;
   }
+}
+
+/** ImageInfo's BlobId for the person, or undefined when ImageInfo cannot be read. */
+export async function readBlobId(ctx: ImageSessionContext, personId: number): Promise<number | undefined> {
+  const res = await request(url(ctx, ctx.model.imageInfoPath, personId), { method: 'GET', ...opts(ctx, { accept: 'application/json' }) });
+  return blobIdOfImageInfo(res.statusCode, await res.body.text());
 }
 
 export async function snapshotImage(ctx: ImageSessionContext, personId: number): Promise<ImageSnapshot> {

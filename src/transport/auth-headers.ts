@@ -12,18 +12,29 @@ export function schemeWord(word: string): string {
   return word.charAt(0).toUpperCase() + word.slice(1);
 }
 
+/** The words of the three Authorization schemes, from the spec's security schemes. */
+export function schemeWords(model: SpecModel): { basic: string; ticket: string; bearer: string } {
+  const sec = model.security;
+  return {
+    basic: schemeWord(sec.basic?.scheme ?? 'basic'),
+    ticket: schemeWord(sec.ticket?.scheme ?? 'SOTicket'),
+    bearer: schemeWord(sec.bearer?.scheme ?? 'bearer'),
+  };
+}
+
 export function authHeaders(model: SpecModel, credential: Credential, appToken?: string): Record<string, string> {
   const headers: Record<string, string> = {};
   const sec = model.security;
+  const words = schemeWords(model);
   switch (credential.scheme) {
     case 'basic':
-      headers[AUTHORIZATION] = `${schemeWord(sec.basic?.scheme ?? 'basic')} ${Buffer.from(`${credential.user}:${credential.password}`).toString('base64')}`;
+      headers[AUTHORIZATION] = `${words.basic} ${Buffer.from(`${credential.user}:${credential.password}`).toString('base64')}`;
       break;
     case 'soticket':
-      headers[AUTHORIZATION] = `${schemeWord(sec.ticket?.scheme ?? 'SOTicket')} ${credential.ticket}`;
+      headers[AUTHORIZATION] = `${words.ticket} ${credential.ticket}`;
       break;
     case 'bearer':
-      headers[AUTHORIZATION] = `${schemeWord(sec.bearer?.scheme ?? 'bearer')} ${credential.token}`;
+      headers[AUTHORIZATION] = `${words.bearer} ${credential.token}`;
       break;
     case 'session':
       headers.cookie = credential.cookie;
