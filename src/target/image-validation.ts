@@ -28,6 +28,11 @@ import { crc32 } from 'node:zlib';
 import sharp from 'sharp';
 import type { ImageFormat, ImageValidation, TargetContext } from './types.js';
 
+// libvips caches operations by their arguments; a buffer decoded earlier can then answer for
+// other bytes at the same address, so a damaged upload now and then passed as an earlier good
+// one under load. A validator of untrusted bytes must decode every upload afresh.
+sharp.cache(false);
+
 /** The most pixels (summed over pages) one image may decode to. */
 export const MAX_PIXELS = 8192 * 8192;
 /** The most pages or frames one image may have. */
