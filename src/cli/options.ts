@@ -36,6 +36,8 @@ export const runOptions: OptionSpec[] = [
   { flag: 'concurrency', env: 'SO_CONCURRENCY', value: 'N', description: 'Requests in flight at once', default: '4' },
   { flag: 'rate', env: 'SO_RATE', value: 'N', description: 'Requests per second', default: 'unlimited on loopback, 10 otherwise' },
   { flag: 'only', env: 'SO_ONLY', value: 'RULE,...', description: 'Run only these rules (ids of spec/rules.yaml)' },
+  { flag: 'pact', env: 'SO_PACT', value: 'FILE|DIR', description: 'Also verify these Pact files; the results join the report' },
+  { flag: 'shard', env: 'SO_SHARD', value: 'I/N', description: 'Run the I-th of N shards of the case families; merge with the report command' },
   { flag: 'no-progress', description: 'No progress lines on stderr' },
 ];
 

@@ -106,6 +106,14 @@ export function resolveRunConfig(values: ParsedValues, env: NodeJS.ProcessEnv, t
   if (personId !== undefined) config.personId = personId;
   const rate = positive('rate', pick(values, env, table, 'rate'));
   if (rate !== undefined) config.rate = rate;
+  const pact = pick(values, env, table, 'pact') as string | undefined;
+  if (pact !== undefined) config.pact = pact;
+  const shard = pick(values, env, table, 'shard') as string | undefined;
+  if (shard !== undefined) {
+    const m = /^(\d+)\/(\d+)$/.exec(shard.trim());
+    if (!m || Number(m[1]) < 1 || Number(m[1]) > Number(m[2])) throw new UsageError(`--shard takes I/N with 1 <= I <= N, not ${JSON.stringify(shard)}`);
+    config.shard = { index: Number(m[1]), total: Number(m[2]) };
+  }
   const spec = pick(values, env, table, 'spec') as string | undefined;
   if (spec !== undefined) config.specPath = spec;
   return config;

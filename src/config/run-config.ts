@@ -19,6 +19,10 @@ export interface RunConfig {
   /** Rule ids to run; empty means all. */
   only: string[];
   specPath?: string;
+  /** Pact files (a file or a folder) to verify against the target in the same run. */
+  pact?: string;
+  /** Run only this shard of the case families (`--shard i/n`). */
+  shard?: { index: number; total: number };
   /** Show progress on the terminal. */
   progress: boolean;
 }

@@ -30,8 +30,10 @@ export function worseStatus(a: RuleStatus, b: RuleStatus): RuleStatus {
 }
 
 /** A failed MUST rule: does-not-conform; else any fail or warn: conforms-with-warnings. */
-export function computeVerdict(rules: readonly Pick<RuleResult, 'level' | 'status'>[]): Verdict {
+/** The verdict: a failing MUST rule, or a pact that does not hold, makes a target not conform. */
+export function computeVerdict(rules: readonly Pick<RuleResult, 'level' | 'status'>[], pact: readonly Pick<PactResult, 'status'>[] = []): Verdict {
   if (rules.some((r) => r.status === 'fail' && r.level === 'MUST')) return 'does-not-conform';
+  if (pact.some((p) => p.status === 'fail')) return 'does-not-conform';
   if (rules.some((r) => r.status === 'fail' || r.status === 'warn')) return 'conforms-with-warnings';
   return 'conforms';
 }
@@ -223,7 +225,7 @@ export function mergeReports(reports: readonly Report[], names: readonly string[
   const merged: Report = {
     schemaVersion: 1,
     tool: { ...first.tool },
-    verdict: computeVerdict(rules),
+    verdict: computeVerdict(rules, mergePact(reports)),
     spec: { ...first.spec },
     seed: first.seed,
     target: { ...first.target },

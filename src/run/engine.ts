@@ -30,7 +30,11 @@ import { judgeCase, type Finding } from './judge.js';
 import { isLoopbackUrl, REMOTE_DEFAULT_RATE } from './loopback.js';
 import { runPool } from './pool.js';
 import { silentProgress, type Progress } from './progress.js';
-import { RunResults, verdictOf } from './results.js';
+import { RunResults } from './results.js';
+import { computeVerdict } from '../report/merge.js';
+import { pactSources } from '../pact/pact-file.js';
+import { verifyPacts } from '../pact/verifier.js';
+import type { PactResult } from '../report/types.js';
 import { openTarget, type OpenTarget } from './target.js';
 
 export interface EngineOptions {
@@ -206,6 +210,7 @@ export async function runConformance(config: RunConfig, options: EngineOptions =
     buildCtx: { model, credentials: target.credentials, ...(target.appToken ? { appToken: target.appToken } : {}) },
   };
   let snapshot: ImageSnapshot | undefined;
+  let pact: PactResult[] | undefined;
   const session: ImageSessionContext = { baseUrl: target.baseUrl, model, headers: readHeaders, timeoutMs: config.timeoutMs };
   try {
     if (target.personId === undefined) throw new UsageError('a remote target needs --person-id (SO_PERSON_ID): a person whose image the run may replace and restores');
@@ -217,7 +222,10 @@ export async function runConformance(config: RunConfig, options: EngineOptions =
       notes.push('the target is plain http:// and not loopback: credentials travelled unencrypted');
     }
     const wanted = new Set(rules.filter((r) => selected.has(r.id)).flatMap((r) => r.exercisedBy));
-    const all = families({ model, credentials: target.credentials, personId, knownPersons: [] }).filter((f) => wanted.has(f.name));
+    // A shard i/n runs every n-th family, starting with the i-th; `report` merges the shards.
+    const all = families({ model, credentials: target.credentials, personId, knownPersons: [] })
+      .filter((f) => wanted.has(f.name))
+      .filter((_, k) => !config.shard || k % config.shard.total === config.shard.index - 1);
     for (const family of all) {
       if (options.signal?.aborted) break;
       const seed = familySeed(config.seed, family.name);
@@ -231,6 +239,11 @@ export async function runConformance(config: RunConfig, options: EngineOptions =
         if (fail !== undefined) await minimize(state, family, seed, rule, 'fail', fail);
         else if (warn !== undefined && !t.counterexample) await minimize(state, family, seed, rule, 'warn', warn);
       }
+    }
+    if (config.pact !== undefined && !options.signal?.aborted) {
+      progress.note(`  verifying the pacts of ${config.pact}`);
+      pact = await verifyPacts(target, model, pactSources(config.pact), { timeoutMs: config.timeoutMs, onNote: (n) => notes.push(redactor.text(n)) });
+      for (const p of pact) progress.note(`  pact ${p.file}: ${p.status === 'pass' ? 'holds' : 'does not hold'}`);
     }
   } finally {
     if (snapshot) {
@@ -249,7 +262,7 @@ export async function runConformance(config: RunConfig, options: EngineOptions =
   return {
     schemaVersion: 1,
     tool: { name: toolName, version: toolVersion },
-    verdict: verdictOf(ruleResults),
+    verdict: computeVerdict(ruleResults, pact),
     spec: { file: spec.path.split('/').slice(-2).join('/'), sha256: spec.sha256 },
     seed: config.seed,
     target: { url: target.baseUrl, embedded: target.embedded },
@@ -263,11 +276,13 @@ export async function runConformance(config: RunConfig, options: EngineOptions =
       only: [...config.only],
       authSchemes: target.credentials.map((c) => c.scheme),
       personId: target.personId ?? null,
+      ...(config.shard ? { shard: `${config.shard.index}/${config.shard.total}` } : {}),
     },
     requests: transport.requestCount,
     rules: ruleResults,
     coverage: results.coverageObject(),
     latency: results.latency.summary(),
+    ...(pact ? { pact } : {}),
     notes,
   };
 }

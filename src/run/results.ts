@@ -1,5 +1,5 @@
 /** Per-rule counters, coverage and latency of a run: bounded, whatever the number of cases. */
-import type { Counterexample, RuleResult, RuleStatus, Verdict } from '../report/types.js';
+import type { Counterexample, RuleResult, RuleStatus } from '../report/types.js';
 import type { Rule } from '../spec/rules.js';
 import type { Judgement } from './judge.js';
 import { LatencyHistogram } from './latency.js';
@@ -76,10 +76,4 @@ export class RunResults {
   coverageObject(): Record<string, Record<string, number>> {
     return Object.fromEntries([...this.coverage].map(([d, m]) => [d, Object.fromEntries([...m].sort((a, b) => b[1] - a[1]))]));
   }
-}
-
-export function verdictOf(results: readonly RuleResult[]): Verdict {
-  if (results.some((r) => r.status === 'fail' && r.level === 'MUST')) return 'does-not-conform';
-  if (results.some((r) => r.status === 'fail' || r.status === 'warn')) return 'conforms-with-warnings';
-  return 'conforms';
 }
