@@ -18,6 +18,8 @@ import { writeReports } from '../../reporters/write.js';
 import { packageRoot } from '../../src/package-root.js';
 import type { Report } from '../../src/report/types.js';
 import { conformingReport, failingReport } from '../fixtures/reports.js';
+import { brokenTargets } from '../broken-targets/catalogue.js';
+import { runAgainstBehaviour } from '../support/run-against.js';
 
 const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const available = existsSync(executablePath);
@@ -197,6 +199,29 @@ describe('report.html in headless Chromium', () => {
 
     expect(await page.locator('#pact').count()).toBe(0);
     expect(await page.locator('details.cx').count()).toBe(0);
+    expectClean(o);
+    await page.close();
+  });
+
+  it('a real run against a broken target: the failing rule, its smallest request and its replay, without reading JSON', async (ctx) => {
+    const b = needBrowser(ctx);
+    const rule = 'empty-body-rejected';
+    const report = await runAgainstBehaviour({ behaviour: brokenTargets[rule]!.behaviour }, { only: [rule, 'no-signature-rejected'], runs: 30, seed: 4 });
+    const o = await open(b, report, 'broken-run');
+    const { page } = o;
+    await expect.poll(() => page.locator('#verdict h2').innerText()).toContain('Does not conform');
+    await page.getByRole('radio', { name: /^Fail/ }).check();
+    expect(await visibleRows(page).count()).toBe(1);
+    expect(await visibleRows(page).first().innerText()).toContain(rule);
+    const index = report.rules.findIndex((r) => r.id === rule);
+    const cx = page.locator(`#finding-${index + 1}`);
+    await cx.locator(':scope > summary').click();
+    const ce = report.rules[index]!.counterexample!;
+    expect(ce.request.body?.size).toBe(0); // shrunk to the empty body itself
+    expect(await cx.innerText()).toContain(ce.description);
+    expect(await cx.locator('code[id$="-curl"]').innerText()).toBe(ce.curl);
+    expect(await cx.locator('code[id$="-cli"]').innerText()).toContain(`--only ${rule}`);
+    await cx.screenshot({ path: join(screenshots, 'broken-run-counterexample.png') });
     expectClean(o);
     await page.close();
   });
