@@ -24,7 +24,7 @@ export const targetOptions: OptionSpec[] = [
   { flag: 'xsrf-token', env: 'SO_XSRF_TOKEN', value: 'TOKEN', description: 'The XSRF-TOKEN cookie value of that session' },
   { flag: 'app-token', env: 'SO_APP_TOKEN', value: 'TOKEN', description: 'SO-AppToken (Online, with a ticket)' },
   { flag: 'person-id', env: 'SO_PERSON_ID', value: 'N', description: 'A person whose image the run may replace; it is saved first and restored after' },
-  { flag: 'timeout', env: 'SO_TIMEOUT', value: 'MS', description: 'Per-request timeout', default: '30000' },
+  { flag: 'timeout', env: 'SO_TIMEOUT', value: 'MS', description: 'Per-request timeout (the whole exchange: headers and body)', default: '30000' },
   { flag: 'report-dir', env: 'SO_REPORT_DIR', value: 'DIR', description: 'Where report.json, report.html and junit.xml go', default: 'reports' },
   { flag: 'spec', env: 'SO_SPEC', value: 'PATH', description: 'Another OpenAPI document to test against', default: 'spec/person-image.openapi.yaml' },
 ];
@@ -35,6 +35,9 @@ export const runOptions: OptionSpec[] = [
   { flag: 'runs', env: 'SO_RUNS', value: 'N', description: 'Cases per case family', default: '25' },
   { flag: 'concurrency', env: 'SO_CONCURRENCY', value: 'N', description: 'Requests in flight at once', default: '4' },
   { flag: 'rate', env: 'SO_RATE', value: 'N', description: 'Requests per second', default: 'unlimited on loopback, 10 otherwise' },
+  { flag: 'ca', env: 'SO_CA_FILE', value: 'FILE', description: 'PEM file of CA certificates trusted for the target beside the public roots (NODE_EXTRA_CA_CERTS works too)' },
+  { flag: 'max-upload-mb', env: 'SO_MAX_UPLOAD_MB', value: 'N', description: 'Upload budget in MiB; when spent, no new case starts and report.notes says so', default: '512 remote, unlimited on loopback' },
+  { flag: 'dry-run', description: 'Print the plan (rules, cases, requests, bytes, duration at the rate) and send nothing' },
   { flag: 'only', env: 'SO_ONLY', value: 'RULE,...', description: 'Run only these rules (ids of spec/rules.yaml)' },
   { flag: 'pact', env: 'SO_PACT', value: 'FILE|DIR', description: 'Also verify these Pact files; the results join the report' },
   { flag: 'shard', env: 'SO_SHARD', value: 'I/N', description: 'Run the I-th of N shards of the case families; merge with the report command' },

@@ -1,8 +1,9 @@
 /** Turns flags and environment variables into a RunConfig, with one clear error for each mistake. */
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { credentialSchemes, type Credential } from '../config/credentials.js';
 import { defaults, type RunConfig } from '../config/run-config.js';
-import { UsageError } from '../errors.js';
+import { ConfigError, UsageError } from '../errors.js';
 import type { OptionSpec } from './options.js';
 
 export type ParsedValues = Record<string, string | string[] | boolean | undefined>;
@@ -116,5 +117,19 @@ export function resolveRunConfig(values: ParsedValues, env: NodeJS.ProcessEnv, t
   }
   const spec = pick(values, env, table, 'spec') as string | undefined;
   if (spec !== undefined) config.specPath = spec;
+  if (values['dry-run'] === true) config.dryRun = true;
+  const maxUploadMb = positive('max-upload-mb', pick(values, env, table, 'max-upload-mb'));
+  if (maxUploadMb !== undefined) config.maxUploadMb = maxUploadMb;
+  const caFile = pick(values, env, table, 'ca') as string | undefined;
+  if (caFile !== undefined) {
+    let pem: string;
+    try {
+      pem = readFileSync(caFile, 'utf8');
+    } catch (e) {
+      throw new ConfigError(`--ca ${caFile}: cannot read it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    }
+    if (!pem.includes('-----BEGIN CERTIFICATE-----')) throw new ConfigError(`--ca ${caFile}: no PEM certificate in it`);
+    config.ca = pem;
+  }
   return config;
 }

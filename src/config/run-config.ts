@@ -25,6 +25,12 @@ export interface RunConfig {
   shard?: { index: number; total: number };
   /** Show progress on the terminal. */
   progress: boolean;
+  /** Print the plan (cases, requests, bytes, duration) and send nothing. */
+  dryRun?: boolean;
+  /** Upload budget in MiB; undefined means the default for the target (512 remote, unlimited on loopback). */
+  maxUploadMb?: number;
+  /** PEM of extra CA certificates trusted for the target (from --ca FILE). */
+  ca?: string;
 }
 
 export const defaults = {

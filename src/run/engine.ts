@@ -27,7 +27,7 @@ import { buildCounterexample } from './counterexample.js';
 import { executeCase, type ExecutionContext, type Executed } from './execute.js';
 import { restoreImage, snapshotImage, type ImageSessionContext, type ImageSnapshot } from './image-session.js';
 import { judgeCase, type Finding } from './judge.js';
-import { isLoopbackUrl, REMOTE_DEFAULT_RATE } from './loopback.js';
+import { isLoopbackUrl, REMOTE_DEFAULT_RATE, uploadBudgetBytes } from './loopback.js';
 import { runPool } from './pool.js';
 import { silentProgress, type Progress } from './progress.js';
 import { RunResults } from './results.js';
@@ -42,6 +42,8 @@ export interface EngineOptions {
   signal?: AbortSignal;
   /** Most requests one rule's shrinking may send. */
   maxShrinkRequests?: number;
+  /** Whether the target counts as loopback (unthrottled, no upload budget); default isLoopbackUrl. Tests inject it. */
+  isLoopback?: (url: string) => boolean;
 }
 
 /** A family's seed: the run seed and the family name, so that `--only` keeps every family's sequence. */
@@ -90,6 +92,7 @@ async function survey(s: RunState, family: Family, seed: number): Promise<void> 
     recipes.length,
     family.serial ? 1 : s.config.concurrency,
     async (i) => {
+      if (s.exec.transport.budgetExhausted) return; // the upload budget is spent: no new case
       const c = await buildCase(s.buildCtx, recipes[i]!);
       recipes[i] = undefined as never; // keep no recipe once sent
       const { o, extra } = await runCase(s, c);
@@ -118,7 +121,7 @@ async function minimize(s: RunState, family: Family, seed: number, rule: Rule, s
     const i = calls++;
     if (i < firstIndex) return true;
     if (i > firstIndex && budget-- <= 0) return true;
-    if (s.signal?.aborted) return true;
+    if (s.signal?.aborted || s.exec.transport.budgetExhausted) return true;
     const c = await buildCase(s.buildCtx, recipe);
     const { o, extra } = await runCase(s, c);
     const finding = judgeCase([rule], c, o, extra, s.checkCtx).findings.find((f) => f.severity === severity);
@@ -182,7 +185,8 @@ export async function runConformance(config: RunConfig, options: EngineOptions =
   const secrets = target.credentials.flatMap(secretsOf);
   if (target.appToken) secrets.push(target.appToken);
   const redactor = new Redactor(secrets, Redactor.sensitiveHeaderNames(model));
-  const loopback = isLoopbackUrl(target.baseUrl);
+  const loopback = (options.isLoopback ?? isLoopbackUrl)(target.baseUrl);
+  const maxUploadBytes = uploadBudgetBytes(config.maxUploadMb, loopback);
   const rate = config.rate ?? (loopback ? undefined : REMOTE_DEFAULT_RATE);
   const transport = new Transport({
     baseUrl: target.baseUrl,
@@ -190,6 +194,8 @@ export async function runConformance(config: RunConfig, options: EngineOptions =
     concurrency: config.concurrency,
     runId: randomUUID(),
     ...(rate !== undefined ? { rate } : {}),
+    ...(maxUploadBytes !== undefined ? { maxUploadBytes } : {}),
+    ...(config.ca ? { ca: config.ca } : {}),
     onThrottle: (status, ms) => progress.note(`  target answered ${status}; waiting ${Math.round(ms / 100) / 10} s as Retry-After asks`),
   });
   const firstCredential = target.credentials[0]!;
@@ -211,7 +217,7 @@ export async function runConformance(config: RunConfig, options: EngineOptions =
   };
   let snapshot: ImageSnapshot | undefined;
   let pact: PactResult[] | undefined;
-  const session: ImageSessionContext = { baseUrl: target.baseUrl, model, headers: readHeaders, timeoutMs: config.timeoutMs };
+  const session: ImageSessionContext = { baseUrl: target.baseUrl, model, headers: readHeaders, timeoutMs: config.timeoutMs, runId: transport.options.runId, dispatcher: transport.dispatcher };
   try {
     if (target.personId === undefined) throw new UsageError('a remote target needs --person-id (SO_PERSON_ID): a person whose image the run may replace and restores');
     const personId = target.personId;
@@ -228,6 +234,7 @@ export async function runConformance(config: RunConfig, options: EngineOptions =
       .filter((_, k) => !config.shard || k % config.shard.total === config.shard.index - 1);
     for (const family of all) {
       if (options.signal?.aborted) break;
+      if (transport.budgetExhausted) break;
       const seed = familySeed(config.seed, family.name);
       await survey(state, family, seed);
       for (const rule of rules) {
@@ -239,6 +246,9 @@ export async function runConformance(config: RunConfig, options: EngineOptions =
         if (fail !== undefined) await minimize(state, family, seed, rule, 'fail', fail);
         else if (warn !== undefined && !t.counterexample) await minimize(state, family, seed, rule, 'warn', warn);
       }
+    }
+    if (transport.budgetExhausted) {
+      notes.push(`the upload budget (${(maxUploadBytes! / 1048576).toFixed(1)} MiB, --max-upload-mb) was spent after ${transport.uploadedBytes} bytes; later cases were not generated and the verdict stands on the cases that ran`);
     }
     if (config.pact !== undefined && !options.signal?.aborted) {
       progress.note(`  verifying the pacts of ${config.pact}`);

@@ -24,12 +24,14 @@ export interface Executed {
 }
 
 function send(ctx: ExecutionContext, c: Case, headers: Record<string, string>): Promise<Observation> {
-  return ctx.transport.send({ method: c.recipe.method, path: c.path, headers: { ...headers, ...c.authHeaders }, body: c.body });
+  // Valid uploads are what a healthy server answers below 500: the circuit breaker counts them (a 5xx on invalid input is a finding, not sickness).
+  const expectHealthy = c.recipe.family === 'valid-upload' || c.recipe.family === 'round-trip';
+  return ctx.transport.send({ method: c.recipe.method, path: c.path, headers: { ...headers, ...c.authHeaders }, body: c.body, expectHealthy });
 }
 
 function read(ctx: ExecutionContext, template: string, segment: string, accept?: string): Promise<Observation> {
   const path = personPath(template, ctx.model.personIdParameter.name, encodeURIComponent(segment));
-  return ctx.transport.send({ method: 'GET', path, headers: { ...ctx.readHeaders, ...(accept ? { accept } : {}) } });
+  return ctx.transport.send({ method: 'GET', path, headers: { ...ctx.readHeaders, ...(accept ? { accept } : {}) }, expectHealthy: segment === String(Number(segment)) && Number(segment) > 0 });
 }
 
 async function blobId(ctx: ExecutionContext, segment: string): Promise<number | undefined> {

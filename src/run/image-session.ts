@@ -2,7 +2,7 @@
  * Saves the configured person's image before a run and puts it back afterwards: PUT of the
  * saved bytes with their Content-Type, or DELETE when the person had none.
  */
-import { request } from 'undici';
+import { request, type Dispatcher } from 'undici';
 import type { SpecModel } from '../spec/model.js';
 import { personPath } from '../spec/model.js';
 import { userAgent } from '../version.js';
@@ -21,6 +21,12 @@ export interface ImageSessionContext {
   /** Headers that authenticate (see authHeaders), plus any run-id header. */
   headers: Record<string, string>;
   timeoutMs: number;
+  /** The run id sent as X-Conformance-Run (the transport's), so these requests can be told apart in the target's logs. */
+  runId?: string;
+  /** The run's dispatcher (its TLS settings, e.g. a custom CA); default: undici's global one. */
+  dispatcher?: Dispatcher;
+  /** Attempts of the restore when the target fails it (5xx, no answer). Default 3. */
+  restoreAttempts?: number;
 }
 
 function url(ctx: ImageSessionContext, template: string, personId: number): string {
@@ -29,9 +35,12 @@ function url(ctx: ImageSessionContext, template: string, personId: number): stri
 
 function opts(ctx: ImageSessionContext, extra: Record<string, string> = {}) {
   return {
-    headers: { 'user-agent': userAgent, ...ctx.headers, ...extra },
+    headers: { 'user-agent': userAgent, ...(ctx.runId ? { 'x-conformance-run': ctx.runId } : {}), ...ctx.headers, ...extra },
     headersTimeout: ctx.timeoutMs,
     bodyTimeout: ctx.timeoutMs,
+    // An overall deadline: headers and body (no redirect is followed: undici's request does not).
+    signal: AbortSignal.timeout(ctx.timeoutMs * 2),
+    ...(ctx.dispatcher ? { dispatcher: ctx.dispatcher } : {}),
   };
 }
 
@@ -67,18 +76,43 @@ export async function snapshotImage(ctx: ImageSessionContext, personId: number):
   return snapshot;
 }
 
-/** Puts the snapshot back. Returns a note saying what was done. */
+/**
+ * Puts the snapshot back. Returns a note saying what was done. A target that fails the restore
+ * (5xx, a dropped connection, a timeout) is given a few more attempts, a second or two apart.
+ */
 export async function restoreImage(ctx: ImageSessionContext, snapshot: ImageSnapshot): Promise<string> {
+  const attempts = Math.max(1, ctx.restoreAttempts ?? 3);
+  for (let i = 1; ; i++) {
+    try {
+      return await restoreOnce(ctx, snapshot);
+    } catch (e) {
+      const retriable = !(e instanceof RestoreRefused) || e.status >= 500;
+      if (!retriable || i >= attempts) throw e;
+      await new Promise((r) => setTimeout(r, 500 * 2 ** (i - 1)));
+    }
+  }
+}
+
+class RestoreRefused extends Error {
+  constructor(
+    message: string,
+    readonly status: number,
+  ) {
+    super(message);
+  }
+}
+
+async function restoreOnce(ctx: ImageSessionContext, snapshot: ImageSnapshot): Promise<string> {
   const target = url(ctx, ctx.model.imagePath, snapshot.personId);
   if (snapshot.image) {
     const contentType = snapshot.image.contentType.split(';')[0]?.trim() ?? snapshot.image.contentType;
     const res = await request(target, { method: 'PUT', body: snapshot.image.bytes, ...opts(ctx, { 'content-type': contentType }) });
     await res.body.dump();
-    if (res.statusCode !== 200) throw new Error(`restoring person ${snapshot.personId}'s image failed: PUT answered ${res.statusCode}`);
+    if (res.statusCode !== 200) throw new RestoreRefused(`restoring person ${snapshot.personId}'s image failed: PUT answered ${res.statusCode}`, res.statusCode);
     return `person ${snapshot.personId}'s image restored (${snapshot.image.bytes.length} bytes, ${contentType})`;
   }
   const res = await request(target, { method: 'DELETE', ...opts(ctx) });
   await res.body.dump();
-  if (res.statusCode >= 300 && res.statusCode !== 404) throw new Error(`removing the run's image from person ${snapshot.personId} failed: DELETE answered ${res.statusCode}`);
+  if (res.statusCode >= 300 && res.statusCode !== 404) throw new RestoreRefused(`removing the run's image from person ${snapshot.personId} failed: DELETE answered ${res.statusCode}`, res.statusCode);
   return `person ${snapshot.personId} had no image; the run's image was removed`;
 }

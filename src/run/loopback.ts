@@ -6,3 +6,12 @@ export function isLoopbackUrl(url: string): boolean {
 
 /** SuperOffice asks integrations to stay under about 10 calls a second. */
 export const REMOTE_DEFAULT_RATE = 10;
+
+/** The default upload budget of a remote target, in MiB. */
+export const REMOTE_DEFAULT_UPLOAD_MB = 512;
+
+/** The upload budget in bytes: `--max-upload-mb`, else 512 MiB for a remote target and none on loopback. */
+export function uploadBudgetBytes(maxUploadMb: number | undefined, loopback: boolean): number | undefined {
+  const mb = maxUploadMb ?? (loopback ? undefined : REMOTE_DEFAULT_UPLOAD_MB);
+  return mb === undefined ? undefined : Math.floor(mb * 1024 * 1024);
+}

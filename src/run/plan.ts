@@ -1,0 +1,141 @@
+/**
+ * `run --dry-run`: what a run would do, computed offline (nothing is sent, no target is opened):
+ * rules, the case families and their cases, the requests (with the extra reads of the serial
+ * families), the bytes uploaded and the duration at the configured rate. Also the upload
+ * budget's default.
+ */
+import fc from 'fast-check';
+import type { Credential } from '../config/credentials.js';
+import type { RunConfig } from '../config/run-config.js';
+import { UsageError } from '../errors.js';
+import { buildCase } from '../generate/build.js';
+import type { CaseRecipe } from '../generate/case.js';
+import { families } from '../generate/families.js';
+import { loadSpec } from '../spec/load.js';
+import { loadRules } from '../spec/rules.js';
+import { bodySize } from '../transport/client.js';
+import { familySeed } from './engine.js';
+import { isLoopbackUrl, REMOTE_DEFAULT_RATE, uploadBudgetBytes } from './loopback.js';
+
+export { uploadBudgetBytes, REMOTE_DEFAULT_UPLOAD_MB } from './loopback.js';
+
+
+/** Cases rendered per family to estimate the bytes; the mean is scaled to `runs`. */
+export const PLAN_SAMPLE = 25;
+/** Most requests the shrinking of one broken rule sends (EngineOptions.maxShrinkRequests' default). */
+export const SHRINK_REQUESTS_PER_RULE = 60;
+
+export interface FamilyPlan {
+  name: string;
+  serial: boolean;
+  cases: number;
+  /** Requests of the survey: the cases and their extra reads. */
+  requests: number;
+  /** Request-body bytes of the survey (estimated from a rendered sample when runs > PLAN_SAMPLE). */
+  bytes: number;
+  rules: string[];
+}
+
+export interface RunPlan {
+  target: string;
+  loopback: boolean;
+  rate?: number;
+  concurrency: number;
+  runs: number;
+  seed: number;
+  rules: string[];
+  families: FamilyPlan[];
+  /** Reachability read, image snapshot (GET Image, GET ImageInfo) and restore. */
+  fixedRequests: number;
+  requests: number;
+  bytes: number;
+  bytesMethod: string;
+  /** Seconds at the rate; undefined when unthrottled. */
+  durationS?: number;
+  uploadBudget?: number;
+  /** The upload budget would stop the run early. */
+  budgetStops: boolean;
+}
+
+/** Placeholder credentials for the embedded target's four schemes (only their shape matters for sizes). */
+const PLACEHOLDER: Credential[] = [
+  { scheme: 'basic', user: 'user', password: 'password' },
+  { scheme: 'soticket', ticket: '7T:placeholder' },
+  { scheme: 'bearer', token: '8A:placeholder' },
+  { scheme: 'session', cookie: 'ASP.NET_SessionId=placeholder; XSRF-TOKEN=placeholder', xsrfToken: 'placeholder' },
+];
+
+/** Requests one case sends: the case, the language-headers baseline, ImageInfo before and after a bad-auth case, ImageInfo and Image after a round-trip upload (counted as if it answered 200). */
+export function requestsOfCase(r: CaseRecipe): number {
+  if (r.family === 'language-headers') return 2;
+  if (r.family === 'auth' && r.auth.kind === 'bad') return 3;
+  if (r.family === 'round-trip') return 3;
+  return 1;
+}
+
+export async function planRun(config: RunConfig, options: { isLoopback?: (url: string) => boolean } = {}): Promise<RunPlan> {
+  const spec = await loadSpec(config.specPath);
+  const rules = await loadRules();
+  const known = new Set(rules.map((r) => r.id));
+  const unknown = config.only.filter((id) => !known.has(id));
+  if (unknown.length > 0) throw new UsageError(`--only names unknown rules: ${unknown.join(', ')} (see spec/rules.yaml)`);
+  const selected = rules.filter((r) => config.only.length === 0 || config.only.includes(r.id));
+  const target = config.target ?? 'the embedded reference target (http://127.0.0.1)';
+  const loopback = config.target === undefined || (options.isLoopback ?? isLoopbackUrl)(config.target);
+  const rate = config.rate ?? (loopback ? undefined : REMOTE_DEFAULT_RATE);
+  const credentials = config.credentials.length > 0 ? config.credentials : PLACEHOLDER;
+  const model = spec.model;
+  const wanted = new Set(selected.flatMap((r) => r.exercisedBy));
+  const all = families({ model, credentials, personId: config.personId ?? 1, knownPersons: [] }).filter((f) => wanted.has(f.name));
+  const out: FamilyPlan[] = [];
+  for (const family of all) {
+    const recipes = fc.sample(family.arbitrary, { seed: familySeed(config.seed, family.name), numRuns: config.runs });
+    const requests = recipes.reduce((n, r) => n + requestsOfCase(r), 0);
+    const sample = recipes.slice(0, PLAN_SAMPLE);
+    let sampleBytes = 0;
+    for (const r of sample) sampleBytes += bodySize((await buildCase({ model, credentials, ...(config.appToken ? { appToken: config.appToken } : {}) }, r)).body);
+    const bytes = sample.length === 0 ? 0 : Math.round((sampleBytes / sample.length) * recipes.length);
+    out.push({ name: family.name, serial: family.serial, cases: recipes.length, requests, bytes, rules: selected.filter((r) => r.exercisedBy.includes(family.name)).map((r) => r.id) });
+  }
+  const fixedRequests = 1 + 2 + 1;
+  const requests = fixedRequests + out.reduce((n, f) => n + f.requests, 0);
+  const bytes = out.reduce((n, f) => n + f.bytes, 0);
+  const uploadBudget = uploadBudgetBytes(config.maxUploadMb, loopback);
+  return {
+    target,
+    loopback,
+    ...(rate !== undefined ? { rate, durationS: requests / rate } : {}),
+    concurrency: config.concurrency,
+    runs: config.runs,
+    seed: config.seed,
+    rules: selected.map((r) => r.id),
+    families: out,
+    fixedRequests,
+    requests,
+    bytes,
+    bytesMethod:
+      config.runs <= PLAN_SAMPLE
+        ? 'every case the seed generates was rendered and measured (request bodies; multipart framing and headers not counted)'
+        : `the first ${PLAN_SAMPLE} cases of each family were rendered and measured, scaled to ${config.runs} (request bodies; multipart framing and headers not counted)`,
+    ...(uploadBudget !== undefined ? { uploadBudget } : {}),
+    budgetStops: uploadBudget !== undefined && bytes > uploadBudget,
+  };
+}
+
+const mib = (b: number) => `${(b / 1024 / 1024).toFixed(1)} MiB`;
+
+export function formatPlan(p: RunPlan): string {
+  const lines = [
+    `dry run: nothing is sent. Target ${p.target}${p.loopback ? ' (loopback)' : ''}; seed ${p.seed}; ${p.runs} cases per family; concurrency ${p.concurrency}; rate ${p.rate !== undefined ? `${p.rate}/s` : 'unthrottled'}`,
+    `rules (${p.rules.length}): ${p.rules.join(', ')}`,
+    '',
+    `${'family'.padEnd(18)}${'cases'.padStart(7)}${'requests'.padStart(10)}${'bytes'.padStart(12)}  run`,
+    ...p.families.map((f) => `${f.name.padEnd(18)}${String(f.cases).padStart(7)}${String(f.requests).padStart(10)}${mib(f.bytes).padStart(12)}  ${f.serial ? 'one at a time' : `${p.concurrency} at a time`}`),
+    '',
+    `requests: about ${p.requests} (${p.fixedRequests} to check the target and save/restore the image; extra reads: a baseline per language-headers case, 2 ImageInfo reads per bad-auth case, 2 reads per round-trip upload answered 200); shrinking adds at most ${SHRINK_REQUESTS_PER_RULE} per broken rule`,
+    `bytes uploaded: about ${mib(p.bytes)}; ${p.bytesMethod}`,
+    `upload budget: ${p.uploadBudget !== undefined ? `${mib(p.uploadBudget)}${p.budgetStops ? ' — the run would stop generating cases when it is spent' : ''}` : 'none'}`,
+    `duration: ${p.durationS !== undefined ? `about ${Math.ceil(p.durationS)} s at ${p.rate} requests/s (without shrinking)` : 'unthrottled: as fast as the target answers'}`,
+  ];
+  return `${lines.join('\n')}\n`;
+}
