@@ -248,7 +248,7 @@ export async function runConformance(config: RunConfig, options: EngineOptions =
       }
     }
     if (transport.budgetExhausted) {
-      notes.push(`the upload budget (${(maxUploadBytes! / 1048576).toFixed(1)} MiB, --max-upload-mb) was spent after ${transport.uploadedBytes} bytes; later cases were not generated and the verdict stands on the cases that ran`);
+      notes.push(`the upload budget (${maxUploadBytes} bytes, --max-upload-mb) was spent after ${transport.uploadedBytes} bytes; later cases were not generated and the verdict stands on the cases that ran`);
     }
     if (config.pact !== undefined && !options.signal?.aborted) {
       progress.note(`  verifying the pacts of ${config.pact}`);
