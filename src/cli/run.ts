@@ -7,13 +7,13 @@ import { isLoopbackUrl } from '../run/loopback.js';
 import { silentProgress, terminalProgress } from '../run/progress.js';
 
 export async function runCommand(config: RunConfig, out: NodeJS.WritableStream = process.stdout): Promise<number> {
+  if (config.target !== undefined && /^http:\/\//i.test(config.target) && URL.canParse(config.target) && !isLoopbackUrl(config.target)) {
+    process.stderr.write(`warning: ${config.target} is plain http:// and not loopback: credentials travel unencrypted\n`);
+  }
   if (config.dryRun) {
     const { planRun, formatPlan } = await import('../run/plan.js');
     out.write(formatPlan(await planRun(config)));
     return ExitCode.conforms;
-  }
-  if (config.target !== undefined && /^http:\/\//i.test(config.target) && URL.canParse(config.target) && !isLoopbackUrl(config.target)) {
-    process.stderr.write(`warning: ${config.target} is plain http:// and not loopback: credentials travel unencrypted\n`);
   }
   const controller = new AbortController();
   const onSignal = (signal: NodeJS.Signals) => {

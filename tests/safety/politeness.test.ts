@@ -1,6 +1,6 @@
 /** Dry run, the default rate of remote targets, loopback detection, the upload budget, the http:// warning. */
 import { Writable } from 'node:stream';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { runCommand } from '../../src/cli/run.js';
 import { runConformance } from '../../src/run/engine.js';
 import { isLoopbackUrl, uploadBudgetBytes } from '../../src/run/loopback.js';
@@ -56,6 +56,18 @@ describe('--dry-run', () => {
     expect(plan.durationS).toBeCloseTo(plan.requests / 10, 5);
     expect(plan.bytes).toBeGreaterThan(0);
     expect(plan.rules.length).toBe(31);
+  });
+
+  it('a plain http:// remote target gets a warning on stderr (a dry run: nothing is sent)', async () => {
+    const spy = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    const out = sink();
+    try {
+      await runCommand({ ...configFor(t, { runs: 2 }), target: 'http://crm.example.com/SuperOffice/api/v1', dryRun: true }, out.stream);
+      expect(spy.mock.calls.map((c) => String(c[0])).join('')).toMatch(/warning: http:\/\/crm\.example\.com\S* is plain http:\/\/ and not loopback/);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(out.text()).toMatch(/rate 10\/s/);
   });
 
   it('a remote target gets the default rate and upload budget in the plan (nothing is sent)', async () => {
