@@ -4,7 +4,7 @@
  * overall deadline, every request (also the image's save and restore) carries the run id and the
  * User-Agent, and TLS works with a custom CA (made here with the openssl CLI).
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
@@ -190,6 +190,28 @@ describe('TLS with a custom CA', () => {
     expect(report.notes.join('\n')).toMatch(/restored/);
     expect((await imageState(t, person)).bytes.equals(own)).toBe(true);
   });
+
+  it('the CLI trusts NODE_EXTRA_CA_CERTS (Node honours it) and SO_CA_FILE', async () => {
+    const c = t.credentials.basic;
+    const cli = (env: Record<string, string>) =>
+      new Promise<{ code: number | null; out: string }>((resolve) => {
+        const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'run', '--target', base, '--person-id', String(t.persons[4]!), '--runs', '2', '--only', 'valid-raw-upload', '--no-progress', '--report-dir', mkdtempSync(join(tmpdir(), 'pic-tls-r-'))], {
+          env: { ...process.env, SO_AUTH: `basic:${c.user}:${c.password}`, ...env },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
+        let out = '';
+        child.stdout.on('data', (d: Buffer) => (out += String(d)));
+        child.stderr.on('data', (d: Buffer) => (out += String(d)));
+        child.on('exit', (code) => resolve({ code, out }));
+      });
+    const viaNode = await cli({ NODE_EXTRA_CA_CERTS: join(dir, 'ca.pem') });
+    expect(viaNode.code, viaNode.out).toBe(0);
+    const viaEnv = await cli({ SO_CA_FILE: join(dir, 'ca.pem') });
+    expect(viaEnv.code, viaEnv.out).toBe(0);
+    const none = await cli({});
+    expect(none.code).toBe(2);
+    expect(none.out).toMatch(/cannot reach the target/);
+  }, 60_000);
 });
 
 function writeExt(dir: string): string {
