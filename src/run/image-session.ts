@@ -3,6 +3,7 @@
  * saved bytes with their Content-Type, or DELETE when the person had none.
  */
 import { request, type Dispatcher } from 'undici';
+import { ConnectivityError } from '../errors.js';
 import type { SpecModel } from '../spec/model.js';
 import { personPath } from '../spec/model.js';
 import { userAgent } from '../version.js';
@@ -69,7 +70,11 @@ export async function snapshotImage(ctx: ImageSessionContext, personId: number):
     const type = res.headers['content-type'];
     snapshot.image = { bytes, contentType: (Array.isArray(type) ? type[0] : type) ?? 'application/octet-stream' };
   } else if (res.statusCode !== 404) {
-    throw new Error(`cannot save person ${personId}'s image before the run: GET answered ${res.statusCode}`);
+    const location = res.statusCode >= 300 && res.statusCode < 400 ? res.headers.location : undefined;
+    throw new ConnectivityError(
+      `cannot save person ${personId}'s image before the run: GET answered ${res.statusCode}` +
+        (location !== undefined ? ` (a redirect to ${String(location).split('?')[0]}; redirects are not followed, so that credentials stay at the target's origin: give the final URL as --target)` : ''),
+    );
   }
   const blobId = await readBlobId(ctx, personId);
   if (blobId !== undefined) snapshot.blobId = blobId;
