@@ -12,7 +12,7 @@ import { secretsOf } from '../config/credentials.js';
 import type { RunConfig } from '../config/run-config.js';
 import { ConnectivityError, ConfigError, InterruptedError, UsageError } from '../errors.js';
 import { buildCase } from '../generate/build.js';
-import { families, type Family } from '../generate/families.js';
+import { families, type Family, type GenerationContext } from '../generate/families.js';
 import type { Case } from '../generate/case.js';
 import type { Report } from '../report/types.js';
 import { loadSpec } from '../spec/load.js';
@@ -51,12 +51,24 @@ export function familySeed(seed: number, family: string): number {
   return createHash('sha256').update(`${seed}:${family}`).digest().readInt32LE(0);
 }
 
-function selectRules(rules: readonly Rule[], only: readonly string[]): Set<string> {
+/** The rule ids a run judges: all, or those `--only` names (unknown ids are a usage error). */
+export function selectRules(rules: readonly Rule[], only: readonly string[]): Set<string> {
   if (only.length === 0) return new Set(rules.map((r) => r.id));
   const known = new Set(rules.map((r) => r.id));
   const unknown = only.filter((id) => !known.has(id));
   if (unknown.length > 0) throw new UsageError(`--only names unknown rules: ${unknown.join(', ')} (see spec/rules.yaml)`);
   return new Set(only);
+}
+
+/**
+ * The families a run sends: those that exercise a selected rule, and of those, with `--shard i/n`,
+ * every n-th starting with the i-th (`report` merges the shards).
+ */
+export function familiesToRun(ctx: GenerationContext, rules: readonly Rule[], selected: ReadonlySet<string>, shard: RunConfig['shard']): Family[] {
+  const wanted = new Set(rules.filter((r) => selected.has(r.id)).flatMap((r) => r.exercisedBy));
+  return families(ctx)
+    .filter((f) => wanted.has(f.name))
+    .filter((_, k) => !shard || k % shard.total === shard.index - 1);
 }
 
 interface RunState {
@@ -227,11 +239,7 @@ export async function runConformance(config: RunConfig, options: EngineOptions =
     if (!loopback && target.baseUrl.startsWith('http:')) {
       notes.push('the target is plain http:// and not loopback: credentials travelled unencrypted');
     }
-    const wanted = new Set(rules.filter((r) => selected.has(r.id)).flatMap((r) => r.exercisedBy));
-    // A shard i/n runs every n-th family, starting with the i-th; `report` merges the shards.
-    const all = families({ model, credentials: target.credentials, personId, knownPersons: [] })
-      .filter((f) => wanted.has(f.name))
-      .filter((_, k) => !config.shard || k % config.shard.total === config.shard.index - 1);
+    const all = familiesToRun({ model, credentials: target.credentials, personId, knownPersons: [] }, rules, selected, config.shard);
     for (const family of all) {
       if (options.signal?.aborted) break;
       if (transport.budgetExhausted) break;

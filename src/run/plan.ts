@@ -7,14 +7,13 @@
 import fc from 'fast-check';
 import type { Credential } from '../config/credentials.js';
 import type { RunConfig } from '../config/run-config.js';
-import { UsageError } from '../errors.js';
 import { buildCase } from '../generate/build.js';
 import type { CaseRecipe } from '../generate/case.js';
-import { families } from '../generate/families.js';
 import { loadSpec } from '../spec/load.js';
 import { loadRules } from '../spec/rules.js';
 import { bodySize } from '../transport/client.js';
-import { familySeed } from './engine.js';
+import { isUrl, pactSources, readPactFile } from '../pact/pact-file.js';
+import { familiesToRun, familySeed, selectRules } from './engine.js';
 import { isLoopbackUrl, REMOTE_DEFAULT_RATE, uploadBudgetBytes } from './loopback.js';
 
 export { uploadBudgetBytes, REMOTE_DEFAULT_UPLOAD_MB } from './loopback.js';
@@ -47,6 +46,10 @@ export interface RunPlan {
   families: FamilyPlan[];
   /** Reachability read, image snapshot (GET Image, GET ImageInfo) and restore. */
   fixedRequests: number;
+  /** `--shard i/n`, when given. */
+  shard?: string;
+  /** Interactions of the pacts `--pact` names (each one request, plus the verifier's image save and restore). */
+  pactInteractions?: number;
   requests: number;
   bytes: number;
   bytesMethod: string;
@@ -76,17 +79,14 @@ export function requestsOfCase(r: CaseRecipe): number {
 export async function planRun(config: RunConfig, options: { isLoopback?: (url: string) => boolean } = {}): Promise<RunPlan> {
   const spec = await loadSpec(config.specPath);
   const rules = await loadRules();
-  const known = new Set(rules.map((r) => r.id));
-  const unknown = config.only.filter((id) => !known.has(id));
-  if (unknown.length > 0) throw new UsageError(`--only names unknown rules: ${unknown.join(', ')} (see spec/rules.yaml)`);
-  const selected = rules.filter((r) => config.only.length === 0 || config.only.includes(r.id));
+  const selectedIds = selectRules(rules, config.only);
+  const selected = rules.filter((r) => selectedIds.has(r.id));
   const target = config.target ?? 'the embedded reference target (http://127.0.0.1)';
   const loopback = config.target === undefined || (options.isLoopback ?? isLoopbackUrl)(config.target);
   const rate = config.rate ?? (loopback ? undefined : REMOTE_DEFAULT_RATE);
   const credentials = config.credentials.length > 0 ? config.credentials : PLACEHOLDER;
   const model = spec.model;
-  const wanted = new Set(selected.flatMap((r) => r.exercisedBy));
-  const all = families({ model, credentials, personId: config.personId ?? 1, knownPersons: [] }).filter((f) => wanted.has(f.name));
+  const all = familiesToRun({ model, credentials, personId: config.personId ?? 1, knownPersons: [] }, rules, selectedIds, config.shard);
   const out: FamilyPlan[] = [];
   for (const family of all) {
     const recipes = fc.sample(family.arbitrary, { seed: familySeed(config.seed, family.name), numRuns: config.runs });
@@ -98,7 +98,8 @@ export async function planRun(config: RunConfig, options: { isLoopback?: (url: s
     out.push({ name: family.name, serial: family.serial, cases: recipes.length, requests, bytes, rules: selected.filter((r) => r.exercisedBy.includes(family.name)).map((r) => r.id) });
   }
   const fixedRequests = 1 + 2 + 1;
-  const requests = fixedRequests + out.reduce((n, f) => n + f.requests, 0);
+  const pactInteractions = config.pact === undefined ? undefined : pactSources(config.pact).reduce((n, f) => n + (isUrl(f) ? 0 : readPactFile(f).interactions.length), 0);
+  const requests = fixedRequests + out.reduce((n, f) => n + f.requests, 0) + (pactInteractions === undefined ? 0 : pactInteractions + 3);
   const bytes = out.reduce((n, f) => n + f.bytes, 0);
   const uploadBudget = uploadBudgetBytes(config.maxUploadMb, loopback);
   return {
@@ -111,6 +112,8 @@ export async function planRun(config: RunConfig, options: { isLoopback?: (url: s
     rules: selected.map((r) => r.id),
     families: out,
     fixedRequests,
+    ...(config.shard ? { shard: `${config.shard.index}/${config.shard.total}` } : {}),
+    ...(pactInteractions !== undefined ? { pactInteractions } : {}),
     requests,
     bytes,
     bytesMethod:
@@ -128,6 +131,8 @@ export function formatPlan(p: RunPlan): string {
   const lines = [
     `dry run: nothing is sent. Target ${p.target}${p.loopback ? ' (loopback)' : ''}; seed ${p.seed}; ${p.runs} cases per family; concurrency ${p.concurrency}; rate ${p.rate !== undefined ? `${p.rate}/s` : 'unthrottled'}`,
     `rules (${p.rules.length}): ${p.rules.join(', ')}`,
+    ...(p.shard ? [`shard ${p.shard}: only this shard's families`] : []),
+    ...(p.pactInteractions !== undefined ? [`pacts: ${p.pactInteractions} interactions to verify after the cases (a pact fetched from a broker is counted as 0 here)`] : []),
     '',
     `${'family'.padEnd(18)}${'cases'.padStart(7)}${'requests'.padStart(10)}${'bytes'.padStart(12)}  run`,
     ...p.families.map((f) => `${f.name.padEnd(18)}${String(f.cases).padStart(7)}${String(f.requests).padStart(10)}${mib(f.bytes).padStart(12)}  ${f.serial ? 'one at a time' : `${p.concurrency} at a time`}`),

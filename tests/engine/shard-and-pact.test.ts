@@ -1,9 +1,10 @@
 /** `--shard i/n` splits the case families so that merged shards equal one run; `--pact` joins pact results to the report and its verdict. */
 import { describe, expect, it } from 'vitest';
 import { mergeReports } from '../../src/report/merge.js';
+import { planRun } from '../../src/run/plan.js';
 import { defaultBehaviour } from '../../src/target/behaviour.js';
 import { startReferenceTarget } from '../../src/target/server.js';
-import { runAgainst, runAgainstBehaviour } from '../support/run-against.js';
+import { configFor, runAgainst, runAgainstBehaviour } from '../support/run-against.js';
 
 describe('shards', () => {
   it('two shards cover every family once: merged, they count the same cases as one run', async () => {
@@ -17,6 +18,10 @@ describe('shards', () => {
       const merged = mergeReports([one, two]);
       expect(merged.rules.map((r) => [r.id, r.cases])).toEqual(whole.rules.map((r) => [r.id, r.cases]));
       expect(merged.verdict).toBe('conforms');
+      // The dry run plans exactly the families the shard ran.
+      const plan = await planRun(configFor(t, { seed: 11, runs: 10, shard: { index: 1, total: 2 }, pact: 'contracts' }));
+      expect(plan.families.map((f) => f.name).sort()).toEqual(Object.keys(one.coverage.family ?? {}).sort());
+      expect(plan.pactInteractions).toBeGreaterThan(0);
     } finally {
       await t.close();
     }
