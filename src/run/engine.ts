@@ -99,15 +99,40 @@ async function survey(s: RunState, family: Family, seed: number): Promise<void> 
   let done = 0;
   let failures = 0;
   let warnings = 0;
+  const workers = family.serial ? 1 : s.config.concurrency;
+  // Look-ahead: the next cases are built while a request is on the wire, at most one per
+  // worker, so generation overlaps the target's answer instead of adding to it.
+  const built = new Map<number, Promise<Case>>();
+  let nextToBuild = 0;
+  const build = (k: number): Promise<Case> => {
+    const recipe = recipes[k]!;
+    recipes[k] = undefined as never; // keep no recipe once built
+    const p = buildCase(s.buildCtx, recipe);
+    p.catch(() => undefined); // a prefetched case the run never reaches must not reject unhandled
+    return p;
+  };
+  const prefetch = () => {
+    while (nextToBuild < recipes.length && built.size < workers && !s.signal?.aborted && !s.exec.transport.budgetExhausted) {
+      built.set(nextToBuild, build(nextToBuild));
+      nextToBuild++;
+    }
+  };
   s.progress.family(family.name, recipes.length);
   await runPool(
     recipes.length,
-    family.serial ? 1 : s.config.concurrency,
+    workers,
     async (i) => {
       if (s.exec.transport.budgetExhausted) return; // the upload budget is spent: no new case
-      const c = await buildCase(s.buildCtx, recipes[i]!);
-      recipes[i] = undefined as never; // keep no recipe once sent
-      const { o, extra } = await runCase(s, c);
+      let pending = built.get(i);
+      built.delete(i);
+      if (!pending) {
+        nextToBuild = Math.max(nextToBuild, i + 1);
+        pending = build(i);
+      }
+      const c = await pending;
+      const sending = runCase(s, c);
+      setImmediate(prefetch); // once the request has left
+      const { o, extra } = await sending;
       const j = judgeCase(rulesHere, c, o, extra, s.checkCtx);
       s.results.record(family.name, i, j, c.coverage);
       done++;
