@@ -80,21 +80,19 @@ export function retryAfterMs(value: string | undefined, now = Date.now()): numbe
   return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
 
-function encodeBody(body: CaseBody | undefined): { payload?: Uint8Array | FormData; contentType?: string; size: number } {
-  if (!body) return { size: 0 };
-  if (body.kind === 'raw') return { payload: body.bytes, size: body.bytes.length, ...(body.contentType ? { contentType: body.contentType } : {}) };
-  const form = new FormData();
-  let size = 0;
-  for (const p of body.parts) {
-    form.append(p.field, new Blob([p.bytes], { type: p.contentType }), p.filename);
-    size += p.bytes.length;
-  }
-  return { payload: form, size };
-}
-
 /** Bytes a body puts on the wire (image bytes; multipart framing not counted). */
 export function bodySize(body: CaseBody | undefined): number {
-  return encodeBody(body).size;
+  if (!body) return 0;
+  return body.kind === 'raw' ? body.bytes.length : body.parts.reduce((n, p) => n + p.bytes.length, 0);
+}
+
+function encodeBody(body: CaseBody | undefined): { payload?: Uint8Array | FormData; contentType?: string; size: number } {
+  const size = bodySize(body);
+  if (!body) return { size };
+  if (body.kind === 'raw') return { payload: body.bytes, size, ...(body.contentType ? { contentType: body.contentType } : {}) };
+  const form = new FormData();
+  for (const p of body.parts) form.append(p.field, new Blob([p.bytes], { type: p.contentType }), p.filename);
+  return { payload: form, size };
 }
 
 export class Transport {
