@@ -5,7 +5,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import fc from 'fast-check';
-import { assertChecksMatchRules } from '../checks/index.js';
+import { assertChecksMatchRules, checks } from '../checks/index.js';
 import { checkContext } from '../checks/validators.js';
 import type { CheckContext } from '../checks/types.js';
 import { secretsOf } from '../config/credentials.js';
@@ -145,6 +145,32 @@ async function survey(s: RunState, family: Family, seed: number): Promise<void> 
   s.progress.familyDone();
 }
 
+/** How many further cases of a family's sequence `topUp` may look at: per case of `--runs`, and at least. */
+const TOP_UP_FACTOR = 10;
+const TOP_UP_MIN = 200;
+
+/**
+ * After the survey: a rule this family exercises that no case has exercised yet (its cases are
+ * rare in the family's mix) gets the next cases of the same sequence that it applies to, so a
+ * small `--runs` still judges every rule. Only those cases are sent; their indices continue the
+ * sequence, so shrinking and `--only` replay them as any other.
+ */
+async function topUp(s: RunState, family: Family, seed: number): Promise<void> {
+  const missing = () => s.rules.filter((r) => s.selected.has(r.id) && r.exercisedBy.includes(family.name) && s.results.tally(r.id).cases === 0);
+  if (missing().length === 0) return;
+  const runs = s.config.runs;
+  const more = fc.sample(family.arbitrary, { seed, numRuns: runs + Math.max(runs * TOP_UP_FACTOR, TOP_UP_MIN) }).slice(runs);
+  const rulesHere = s.rules.filter((r) => s.selected.has(r.id));
+  for (let k = 0; k < more.length && !s.signal?.aborted && !s.exec.transport.budgetExhausted; k++) {
+    const wanted = missing();
+    if (wanted.length === 0) return;
+    const c = await buildCase(s.buildCtx, more[k]!);
+    if (!wanted.some((r) => checks[r.id]!.applies(c, s.checkCtx))) continue;
+    const { o, extra } = await runCase(s, c);
+    s.results.record(family.name, runs + k, judgeCase(rulesHere, c, o, extra, s.checkCtx), c.coverage);
+  }
+}
+
 /**
  * Phase 2: replays the family's sequence with fast-check up to the rule's first failing case
  * (cases before it are known to keep the rule and are not sent again), then lets fast-check
@@ -166,7 +192,8 @@ async function minimize(s: RunState, family: Family, seed: number, rule: Rule, s
     last = { c, o, finding };
     return false;
   });
-  const details = await fc.check(property, { seed, numRuns: s.config.runs });
+  // A first failure found by topUp lies beyond `runs` in the same sequence.
+  const details = await fc.check(property, { seed, numRuns: Math.max(s.config.runs, firstIndex + 1) });
   if (!details.failed || !last) return;
   const ce = await buildCounterexample({
     rule: rule.id,
@@ -270,6 +297,7 @@ export async function runConformance(config: RunConfig, options: EngineOptions =
       if (transport.budgetExhausted) break;
       const seed = familySeed(config.seed, family.name);
       await survey(state, family, seed);
+      await topUp(state, family, seed);
       for (const rule of rules) {
         if (!selected.has(rule.id) || options.signal?.aborted) continue;
         const t = results.tally(rule.id);

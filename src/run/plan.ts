@@ -137,7 +137,7 @@ export function formatPlan(p: RunPlan): string {
     `${'family'.padEnd(18)}${'cases'.padStart(7)}${'requests'.padStart(10)}${'bytes'.padStart(12)}  run`,
     ...p.families.map((f) => `${f.name.padEnd(18)}${String(f.cases).padStart(7)}${String(f.requests).padStart(10)}${mib(f.bytes).padStart(12)}  ${f.serial ? 'one at a time' : `${p.concurrency} at a time`}`),
     '',
-    `requests: about ${p.requests} (${p.fixedRequests} to check the target and save/restore the image; extra reads: a baseline per language-headers case, 2 ImageInfo reads per bad-auth case, 2 reads per round-trip upload answered 200); shrinking adds at most ${SHRINK_REQUESTS_PER_RULE} per broken rule`,
+    `requests: about ${p.requests} (${p.fixedRequests} to check the target and save/restore the image; extra reads: a baseline per language-headers case, 2 ImageInfo reads per bad-auth case, 2 reads per round-trip upload answered 200); shrinking adds at most ${SHRINK_REQUESTS_PER_RULE} per broken rule, and a rule no case exercised gets a few more cases of its rare class`,
     `bytes uploaded: about ${mib(p.bytes)}; ${p.bytesMethod}`,
     `upload budget: ${p.uploadBudget !== undefined ? `${mib(p.uploadBudget)}${p.budgetStops ? ' — the run would stop generating cases when it is spent' : ''}` : 'none'}`,
     `duration: ${p.durationS !== undefined ? `about ${Math.ceil(p.durationS)} s at ${p.rate} requests/s (without shrinking)` : 'unthrottled: as fast as the target answers'}`,
