@@ -105,8 +105,21 @@ const CUBES: Record<number, [number, number, number]> = { 3: [2, 2, 2], 4: [2, 4
 
 interface Palette {
   colours: number[];
-  /** Maps an RGB pixel to an index (never the transparent one). */
-  index: (r: number, g: number, b: number) => number;
+  /**
+   * An RGB pixel's index (never the transparent one) is `r[red] + g[green] + b[blue]`; for a grey
+   * ramp the three tables hold the luma weights and `grey` maps the luma to the index.
+   */
+  r: Uint16Array;
+  g: Uint16Array;
+  b: Uint16Array;
+  grey?: Uint8Array;
+}
+
+/** A table of 256 entries: f(0..255). */
+function table(f: (v: number) => number): Uint16Array {
+  const t = new Uint16Array(256);
+  for (let v = 0; v < 256; v++) t[v] = f(v);
+  return t;
 }
 
 function makePalette(bitDepth: number, variant: number): Palette {
@@ -118,10 +131,9 @@ function makePalette(bitDepth: number, variant: number): Palette {
   if (!cube) {
     const levels = size;
     for (let i = 0; i < levels; i++) colours[i] = lift(Math.round((i * 255) / (levels - 1))) * 0x010101;
-    return {
-      colours,
-      index: (r, g, b) => Math.round(((r * 77 + g * 150 + b * 29) >> 8) * (levels - 1) / 255),
-    };
+    const grey = new Uint8Array(256);
+    for (let l = 0; l < 256; l++) grey[l] = Math.round((l * (levels - 1)) / 255);
+    return { colours, r: table((v) => v * 77), g: table((v) => v * 150), b: table((v) => v * 29), grey };
   }
   const [lr, lg, lb] = cube;
   let i = 0;
@@ -131,18 +143,27 @@ function makePalette(bitDepth: number, variant: number): Palette {
   for (; i < size; i++) colours[i] = lift(Math.round(((i - lr * lg * lb + 1) * 255) / (size - lr * lg * lb + 1))) * 0x010101;
   return {
     colours,
-    index: (r, g, b) => (Math.round((r * (lr - 1)) / 255) * lg + Math.round((g * (lg - 1)) / 255)) * lb + Math.round((b * (lb - 1)) / 255),
+    r: table((v) => Math.round((v * (lr - 1)) / 255) * lg * lb),
+    g: table((v) => Math.round((v * (lg - 1)) / 255) * lb),
+    b: table((v) => Math.round((v * (lb - 1)) / 255)),
   };
 }
 
 function indexFrame(width: number, height: number, seed: number, pal: Palette, transparentIndex: number | undefined, rows: number[] | undefined): Uint8Array {
-  const px = synthPixels8(width, height, seed, { channels: 4 });
+  const channels = transparentIndex === undefined ? 3 : 4;
+  const px = synthPixels8(width, height, seed, { channels });
   const out = new Uint8Array(width * height);
+  const { r, g, b, grey } = pal;
   for (let y = 0; y < height; y++) {
-    const src = rows ? rows[y]! : y;
-    for (let x = 0; x < width; x++) {
-      const p = (src * width + x) * 4;
-      out[y * width + x] = transparentIndex !== undefined && px[p + 3]! < 176 ? transparentIndex : pal.index(px[p]!, px[p + 1]!, px[p + 2]!);
+    let p = (rows ? rows[y]! : y) * width * channels;
+    let o = y * width;
+    for (let x = 0; x < width; x++, p += channels) {
+      if (channels === 4 && px[p + 3]! < 176) {
+        out[o++] = transparentIndex!;
+        continue;
+      }
+      const sum = r[px[p]!]! + g[px[p + 1]!]! + b[px[p + 2]!]!;
+      out[o++] = grey ? grey[sum >> 8]! : sum;
     }
   }
   return out;

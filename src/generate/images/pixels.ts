@@ -5,7 +5,7 @@
  */
 import { mulberry32, randInt } from './prng.js';
 
-/** Per-channel lookup tables, so the inner loop is two adds, a noise step and a clamp. */
+/** Per-channel gradient tables along x and along y. */
 function channelTables(rand: () => number, width: number, height: number, channels: number, alpha: boolean) {
   const xs: Float32Array[] = [];
   const ys: Float32Array[] = [];
@@ -44,26 +44,33 @@ export interface PixelOptions {
 
 /**
  * Interleaved 8-bit samples, `width * height * channels` long. When the image has alpha
- * (2 or 4 channels), it is the last channel.
+ * (2 or 4 channels), it is the last channel. The inner loop is an xorshift step, two integer
+ * adds and a clamp per sample (the gradients are rounded to integer tables per row and column).
  */
 export function synthPixels8(width: number, height: number, seed: number, opts: PixelOptions): Uint8Array {
   const { channels } = opts;
   const rand = mulberry32(seed ^ 0x5bd1e995);
   const noise = opts.noise ?? randInt(rand, 8, 40);
   const { xs, ys } = channelTables(rand, width, height, channels, channels === 2 || channels === 4);
+  const rowLength = width * channels;
+  // The column gradient of each sample of a row, less the noise's offset; the row gradient per channel.
+  const column = new Int16Array(rowLength);
+  for (let x = 0; x < width; x++) for (let c = 0; c < channels; c++) column[x * channels + c] = Math.round(xs[c]![x]!) - noise;
+  const row = new Int16Array(channels);
   const out = new Uint8Array(width * height * channels);
   let s = (Math.imul(seed, 2654435761) >>> 0) || 1;
   const span = noise * 2 + 1;
   let i = 0;
   for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      for (let c = 0; c < channels; c++) {
-        s ^= s << 13; s >>>= 0;
-        s ^= s >>> 17;
-        s ^= s << 5; s >>>= 0;
-        const v = (xs[c] as Float32Array)[x]! + (ys[c] as Float32Array)[y]! + ((s % span) - noise);
-        out[i++] = v < 0 ? 0 : v > 255 ? 255 : v;
-      }
+    for (let c = 0; c < channels; c++) row[c] = Math.round(ys[c]![y]!);
+    for (let k = 0, c = 0; k < rowLength; k++) {
+      s ^= s << 13;
+      s ^= s >>> 17;
+      s ^= s << 5;
+      // The top 16 bits scaled to 0..span-1 (no division in the loop).
+      const v = column[k]! + row[c]! + (((s >>> 16) * span) >>> 16);
+      out[i++] = v < 0 ? 0 : v > 255 ? 255 : v;
+      if (++c === channels) c = 0;
     }
   }
   return out;
