@@ -11,7 +11,8 @@ import type { CheckContext } from '../checks/types.js';
 import { secretsOf } from '../config/credentials.js';
 import type { RunConfig } from '../config/run-config.js';
 import { ConnectivityError, ConfigError, InterruptedError, UsageError } from '../errors.js';
-import { buildCase } from '../generate/build.js';
+import type { BuildContext } from '../generate/build.js';
+import { inThreadBuilder, workerBuilder, type CaseBuilder } from '../generate/case-builder.js';
 import { families, type Family, type GenerationContext } from '../generate/families.js';
 import type { Case } from '../generate/case.js';
 import type { Report } from '../report/types.js';
@@ -19,7 +20,7 @@ import { loadSpec } from '../spec/load.js';
 import { personPath } from '../spec/model.js';
 import { loadRules, type Rule } from '../spec/rules.js';
 import { authHeaders } from '../transport/auth-headers.js';
-import { Transport } from '../transport/client.js';
+import { bodySize, Transport } from '../transport/client.js';
 import type { Observation } from '../transport/observation.js';
 import { Redactor } from '../transport/redact.js';
 import { toolName, toolVersion } from '../version.js';
@@ -44,6 +45,8 @@ export interface EngineOptions {
   maxShrinkRequests?: number;
   /** Whether the target counts as loopback (unthrottled, no upload budget); default isLoopbackUrl. Tests inject it. */
   isLoopback?: (url: string) => boolean;
+  /** Where cases are built: on the process's build worker thread (default) or on the engine's thread. */
+  caseBuilder?: 'worker' | 'in-thread';
 }
 
 /** A family's seed: the run seed and the family name, so that `--only` keeps every family's sequence. */
@@ -83,7 +86,7 @@ interface RunState {
   progress: Progress;
   signal?: AbortSignal;
   maxShrinkRequests: number;
-  buildCtx: Parameters<typeof buildCase>[0];
+  builder: CaseBuilder;
 }
 
 async function runCase(s: RunState, c: Case): Promise<Executed> {
@@ -100,36 +103,49 @@ async function survey(s: RunState, family: Family, seed: number): Promise<void> 
   let failures = 0;
   let warnings = 0;
   const workers = family.serial ? 1 : s.config.concurrency;
-  // Look-ahead: the next cases are built while a request is on the wire, at most one per
-  // worker, so generation overlaps the target's answer instead of adding to it.
+  // Look-ahead: the next cases are built while requests are on the wire, so generation overlaps
+  // the target's answers instead of adding to them. In-thread, one case per pool worker (a build
+  // blocks the event loop). On the build worker, up to LOOK_AHEAD_CASES cases or LOOK_AHEAD_BYTES
+  // of bodies built and not yet sent: enough to keep ahead through a rare large image.
+  const lookAhead = s.builder.where === 'worker' ? Math.max(LOOK_AHEAD_CASES, 2 * workers) : workers;
   const built = new Map<number, Promise<Case>>();
   let nextToBuild = 0;
-  const build = (k: number): Promise<Case> => {
+  let bytesAhead = 0;
+  const build = (k: number, ahead: boolean): Promise<Case> => {
     const recipe = recipes[k]!;
     recipes[k] = undefined as never; // keep no recipe once built
-    const p = buildCase(s.buildCtx, recipe);
-    p.catch(() => undefined); // a prefetched case the run never reaches must not reject unhandled
+    const p = s.builder.build(recipe);
+    if (ahead) p.then((c) => (bytesAhead += bodySize(c.body))).catch(() => undefined); // a prefetched case the run never reaches must not reject unhandled
     return p;
   };
   const prefetch = () => {
-    while (nextToBuild < recipes.length && built.size < workers && !s.signal?.aborted && !s.exec.transport.budgetExhausted) {
-      built.set(nextToBuild, build(nextToBuild));
+    while (
+      nextToBuild < recipes.length &&
+      built.size < lookAhead &&
+      bytesAhead < LOOK_AHEAD_BYTES &&
+      !s.signal?.aborted &&
+      !s.exec.transport.budgetExhausted
+    ) {
+      built.set(nextToBuild, build(nextToBuild, true));
       nextToBuild++;
     }
   };
   s.progress.family(family.name, recipes.length);
+  if (s.builder.where === 'worker') prefetch(); // asking the worker is cheap: it starts at once
   await runPool(
     recipes.length,
     workers,
     async (i) => {
       if (s.exec.transport.budgetExhausted) return; // the upload budget is spent: no new case
       let pending = built.get(i);
+      const prefetched = pending !== undefined;
       built.delete(i);
       if (!pending) {
         nextToBuild = Math.max(nextToBuild, i + 1);
-        pending = build(i);
+        pending = build(i, false);
       }
       const c = await pending;
+      if (prefetched) bytesAhead -= bodySize(c.body);
       const sending = runCase(s, c);
       setImmediate(prefetch); // once the request has left
       const { o, extra } = await sending;
@@ -144,6 +160,10 @@ async function survey(s: RunState, family: Family, seed: number): Promise<void> 
   );
   s.progress.familyDone();
 }
+
+/** Most cases, and most body bytes, built ahead of the requests on the build worker. */
+const LOOK_AHEAD_CASES = 32;
+const LOOK_AHEAD_BYTES = 64 * 2 ** 20;
 
 /** How many further cases of a family's sequence `topUp` may look at: per case of `--runs`, and at least. */
 const TOP_UP_FACTOR = 10;
@@ -164,7 +184,7 @@ async function topUp(s: RunState, family: Family, seed: number): Promise<void> {
   for (let k = 0; k < more.length && !s.signal?.aborted && !s.exec.transport.budgetExhausted; k++) {
     const wanted = missing();
     if (wanted.length === 0) return;
-    const c = await buildCase(s.buildCtx, more[k]!);
+    const c = await s.builder.build(more[k]!);
     if (!wanted.some((r) => checks[r.id]!.applies(c, s.checkCtx))) continue;
     const { o, extra } = await runCase(s, c);
     s.results.record(family.name, runs + k, judgeCase(rulesHere, c, o, extra, s.checkCtx), c.coverage);
@@ -185,7 +205,7 @@ async function minimize(s: RunState, family: Family, seed: number, rule: Rule, s
     if (i < firstIndex) return true;
     if (i > firstIndex && budget-- <= 0) return true;
     if (s.signal?.aborted || s.exec.transport.budgetExhausted) return true;
-    const c = await buildCase(s.buildCtx, recipe);
+    const c = await s.builder.build(recipe);
     const { o, extra } = await runCase(s, c);
     const finding = judgeCase([rule], c, o, extra, s.checkCtx).findings.find((f) => f.severity === severity);
     if (!finding) return true;
@@ -265,6 +285,9 @@ export async function runConformance(config: RunConfig, options: EngineOptions =
   const firstCredential = target.credentials[0]!;
   const readHeaders = authHeaders(model, firstCredential, target.appToken);
   const results = new RunResults(rules);
+  const buildCtx: BuildContext = { model, credentials: target.credentials, ...(target.appToken ? { appToken: target.appToken } : {}) };
+  // Started before the reachability check and the image snapshot, so that the worker loads while they run.
+  const builder = options.caseBuilder === 'in-thread' ? inThreadBuilder(buildCtx) : workerBuilder(buildCtx, (n) => notes.push(n));
   const state: RunState = {
     config,
     target,
@@ -277,7 +300,7 @@ export async function runConformance(config: RunConfig, options: EngineOptions =
     progress,
     ...(options.signal ? { signal: options.signal } : {}),
     maxShrinkRequests: options.maxShrinkRequests ?? 60,
-    buildCtx: { model, credentials: target.credentials, ...(target.appToken ? { appToken: target.appToken } : {}) },
+    builder,
   };
   let snapshot: ImageSnapshot | undefined;
   let pact: PactResult[] | undefined;
@@ -325,6 +348,7 @@ export async function runConformance(config: RunConfig, options: EngineOptions =
         progress.note(redactor.text(`warning: could not restore the image: ${(e as Error).message}`));
       }
     }
+    builder.close();
     await transport.close();
     await target.close();
   }
