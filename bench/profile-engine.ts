@@ -1,6 +1,7 @@
 /**
  * The engine alone against the embedded target in a child process, for `node --cpu-prof`:
- *   node --cpu-prof --cpu-prof-dir /tmp/prof --import tsx bench/profile-engine.ts [RUNS] [CONCURRENCY]
+ *   node --cpu-prof --cpu-prof-dir /tmp/prof --import tsx bench/profile-engine.ts [RUNS] [CONCURRENCY] [FAMILIES]
+ * FAMILIES: a comma list (default: the overhead families of bench/run.ts).
  * Then: node bench/summarise-profile.mjs /tmp/prof/*.cpuprofile
  */
 import { spawn } from 'node:child_process';
@@ -16,7 +17,7 @@ import type { RunningTarget } from '../src/target/server.js';
 const here = dirname(fileURLToPath(import.meta.url));
 const runs = Number(process.argv[2] ?? 60);
 const concurrency = Number(process.argv[3] ?? 8);
-const fams = new Set(['valid-upload', 'accept', 'invalid-body', 'content-type', 'person-id']);
+const fams = new Set((process.argv[4] ?? 'valid-upload,accept,invalid-body,content-type,person-id').split(','));
 const only = (await loadRules()).filter((r) => r.exercisedBy.every((f) => fams.has(f)) && r.id !== 'damaged-image-rejected').map((r) => r.id);
 const child = spawn(process.execPath, ['--import', 'tsx', join(here, 'target-child.ts')], { cwd: join(here, '..'), stdio: ['pipe', 'pipe', 'inherit'] });
 const line = await new Promise<string>((resolve) => {
