@@ -101,14 +101,13 @@ class SharedBuildWorker {
     }
   }
 
+  /** Whether the worker (its process, IPC channel and stderr pipe) keeps the engine's process alive. */
   private setRef(on: boolean): void {
-    const channel = this.child.channel as { ref(): void; unref(): void } | null | undefined;
-    if (on) {
-      this.child.ref();
-      channel?.ref();
-    } else {
-      this.child.unref();
-      channel?.unref();
+    type Handle = { ref(): void; unref(): void };
+    const handles = [this.child, this.child.channel, this.child.stderr] as (Handle | null | undefined)[];
+    for (const h of handles) {
+      if (on) h?.ref();
+      else h?.unref();
     }
   }
 

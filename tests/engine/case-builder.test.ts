@@ -19,3 +19,11 @@ it('the same seed gives the same cases, counts and coverage with either builder'
     await t.close();
   }
 }, 120_000);
+
+it('a process that ran the engine exits by itself afterwards: the idle build worker keeps nothing alive', async () => {
+  const { spawnSync } = await import('node:child_process');
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'tests/fixtures/run-and-return.ts'], { encoding: 'utf8', timeout: 60_000 });
+  expect(r.error, 'the process did not exit within 60 s').toBeUndefined();
+  expect(r.status, r.stderr).toBe(0);
+  expect(r.stdout.trim()).toBe('conforms');
+}, 90_000);
