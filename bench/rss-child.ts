@@ -1,12 +1,25 @@
 /**
- * Runs the engine once against the embedded target (as `run` does) and prints peak RSS as JSON.
+ * Runs the engine once against the embedded target (as `run` does) and prints peak RSS as JSON:
+ * the engine's process (with the embedded target in it) and its build worker process, and their sum.
  * Usage: node --expose-gc --import tsx bench/rss-child.ts RUNS [RULE ...]   (no rules: every rule, i.e. every family)
  * BENCH_LIVE_HEAP=1 also reports the live heap during the run (forces a GC every 2 s).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { buildWorkerPid } from '../src/generate/case-builder.js';
 import { runConformance } from '../src/run/engine.js';
+
+/** A process's peak RSS in MB (VmHWM), read while it still runs. */
+function peakRssOf(pid: number | undefined): number | null {
+  if (pid === undefined) return null;
+  try {
+    const kb = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+    return kb ? Math.round((Number(kb) / 1024) * 10) / 10 : null;
+  } catch {
+    return null;
+  }
+}
 
 const runs = Number(process.argv[2] ?? '100');
 const only = process.argv.slice(3);
@@ -29,6 +42,7 @@ const gcTimer = gcEarly
     }, 2000)
   : undefined;
 const report = await runConformance({ credentials: [], seed: 1, runs, concurrency: 4, timeoutMs: 30_000, reportDir, only, progress: false });
+const workerMaxRssMb = peakRssOf(buildWorkerPid());
 clearInterval(timer);
 if (gcTimer) clearInterval(gcTimer);
 sample();
@@ -38,5 +52,5 @@ gc?.();
 const heapUsedMb = Math.round((process.memoryUsage().heapUsed / 2 ** 20) * 10) / 10;
 const ru = process.resourceUsage();
 process.stdout.write(
-  `${JSON.stringify({ runs, only, requests: report.requests, durationMs: report.durationMs, verdict: report.verdict, heapUsedAfterGcMb: gc ? heapUsedMb : null, liveHeapPeakDuringRunMb: gcTimer ? Math.round((liveHeapPeak / 2 ** 20) * 10) / 10 : null, peaksMb: Object.fromEntries(Object.entries(peak).map(([k, v]) => [k, Math.round((v / 2 ** 20) * 10) / 10])), maxRssMb: Math.round((ru.maxRSS / 1024) * 10) / 10 })}\n`,
+  `${JSON.stringify({ runs, only, requests: report.requests, durationMs: report.durationMs, verdict: report.verdict, heapUsedAfterGcMb: gc ? heapUsedMb : null, liveHeapPeakDuringRunMb: gcTimer ? Math.round((liveHeapPeak / 2 ** 20) * 10) / 10 : null, peaksMb: Object.fromEntries(Object.entries(peak).map(([k, v]) => [k, Math.round((v / 2 ** 20) * 10) / 10])), maxRssMb: Math.round((ru.maxRSS / 1024) * 10) / 10, workerMaxRssMb })}\n`,
 );
