@@ -47,13 +47,14 @@ function asBuffers(c: Case): Case {
 }
 
 /**
- * Starts the worker process. From the TypeScript sources (tsx, vitest) it runs under tsx's
- * loader, resolved from this package (the working directory may be anywhere).
+ * Starts the worker process (with `--expose-gc`: it collects its body buffers itself, see
+ * build-worker.ts). From the TypeScript sources (tsx, vitest) it runs under tsx's loader,
+ * resolved from this package (the working directory may be anywhere).
  */
 function spawnWorker(): ChildProcess {
   const fromSource = import.meta.url.endsWith('.ts');
   const entry = fileURLToPath(new URL(fromSource ? './build-worker.ts' : './build-worker.js', import.meta.url));
-  const execArgv = fromSource ? ['--import', pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href] : [];
+  const execArgv = ['--expose-gc', ...(fromSource ? ['--import', pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href] : [])];
   return fork(entry, [], { execArgv, serialization: 'advanced', stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
 }
 
