@@ -20,7 +20,7 @@ import type { Case, CaseBody, CaseRecipe } from './case.js';
 
 export interface CaseBuilder {
   build(recipe: CaseRecipe): Promise<Case>;
-  /** Where cases are built: 'worker' or 'in-thread'. */
+  /** Where cases are built now: 'worker', or 'in-thread' (also after a worker died). */
   readonly where: 'worker' | 'in-thread';
   close(): void;
 }
@@ -188,7 +188,9 @@ export function workerBuilder(ctx: BuildContext, onNote?: (note: string) => void
   const contextId = worker.register(ctx);
   let fallback: CaseBuilder | undefined;
   return {
-    where: 'worker',
+    get where() {
+      return fallback ? 'in-thread' : 'worker';
+    },
     async build(recipe) {
       if (fallback) return fallback.build(recipe);
       try {

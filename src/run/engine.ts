@@ -45,7 +45,7 @@ export interface EngineOptions {
   maxShrinkRequests?: number;
   /** Whether the target counts as loopback (unthrottled, no upload budget); default isLoopbackUrl. Tests inject it. */
   isLoopback?: (url: string) => boolean;
-  /** Where cases are built: on the process's build worker thread (default) or on the engine's thread. */
+  /** Where cases are built: in the build worker process (default) or on the engine's thread. */
   caseBuilder?: 'worker' | 'in-thread';
 }
 

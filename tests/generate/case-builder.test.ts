@@ -74,6 +74,7 @@ describe('the build worker', () => {
     const c = await worker.build(recipe!);
     expect(comparable(c)).toEqual(comparable(await inThreadBuilder(ctx).build(recipe!)));
     expect(notes).toEqual([expect.stringMatching(/built on the engine's thread from now on: the case-building worker stopped/)]);
+    expect(worker.where).toBe('in-thread');
     worker.close();
   }, 60_000);
 });
