@@ -39,3 +39,6 @@ process.on('message', (m: ToBuildWorker) => {
   queue = queue.then(() => handle(m));
 });
 process.on('disconnect', () => process.exit(0));
+// Ctrl-C reaches the whole process group: the engine's process stops the run (and restores the
+// image); the worker keeps answering until the engine goes away (disconnect, above).
+process.on('SIGINT', () => {});
