@@ -287,7 +287,7 @@ export async function runConformance(config: RunConfig, options: EngineOptions =
   const results = new RunResults(rules);
   const buildCtx: BuildContext = { model, credentials: target.credentials, ...(target.appToken ? { appToken: target.appToken } : {}) };
   // Started before the reachability check and the image snapshot, so that the worker loads while they run.
-  const builder = options.caseBuilder === 'in-thread' ? inThreadBuilder(buildCtx) : workerBuilder(buildCtx, (n) => notes.push(n));
+  const builder = options.caseBuilder === 'in-thread' ? inThreadBuilder(buildCtx) : workerBuilder(buildCtx, (n) => notes.push(redactor.text(n)));
   const state: RunState = {
     config,
     target,
