@@ -4,7 +4,7 @@
  *
  * Knobs (environment): BENCH_ENGINE_RUNS (cases per family for the overhead comparison, default 60),
  * BENCH_GEN_N (images per format, default 120), BENCH_MEM_RUNS (default "100,1000,5000"), BENCH_MEM_FAMILIES (default invalid-body,content-type,person-id),
- * BENCH_REPS (overhead repetitions, median kept, default 3), BENCH_SKIP (comma list of: overhead, generation, default-run, memory).
+ * BENCH_REPS (overhead repetitions, median kept, default 5), BENCH_SKIP (comma list of: overhead, generation, default-run, memory).
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -36,7 +36,7 @@ const ENGINE_RUNS = Number(process.env.BENCH_ENGINE_RUNS ?? 60);
 const GEN_N = Number(process.env.BENCH_GEN_N ?? 120);
 const MEM_RUNS = (process.env.BENCH_MEM_RUNS ?? '100,1000,5000').split(',').map(Number);
 const SEED = 1;
-const REPS = Number(process.env.BENCH_REPS ?? 3);
+const REPS = Number(process.env.BENCH_REPS ?? 5);
 
 /** Families whose every case is exactly one request and which run concurrently (so c8 means 8 in flight). */
 const OVERHEAD_FAMILIES = ['valid-upload', 'accept', 'invalid-body', 'content-type', 'person-id'] as const;
