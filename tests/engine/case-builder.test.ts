@@ -1,4 +1,8 @@
-/** A run whose cases are built on the build worker judges exactly what a run that builds them in-thread judges. */
+/**
+ * A run whose cases are built in the build worker judges exactly what a run that builds them
+ * in-thread judges, and the idle worker keeps no process alive.
+ */
+import { spawnSync } from 'node:child_process';
 import { expect, it } from 'vitest';
 import { runConformance } from '../../src/run/engine.js';
 import { startReferenceTarget } from '../../src/target/server.js';
@@ -21,7 +25,6 @@ it('the same seed gives the same cases, counts and coverage with either builder'
 }, 120_000);
 
 it('a process that ran the engine exits by itself afterwards: the idle build worker keeps nothing alive', async () => {
-  const { spawnSync } = await import('node:child_process');
   const r = spawnSync(process.execPath, ['--import', 'tsx', 'tests/fixtures/run-and-return.ts'], { encoding: 'utf8', timeout: 60_000 });
   expect(r.error, 'the process did not exit within 60 s').toBeUndefined();
   expect(r.status, r.stderr).toBe(0);
