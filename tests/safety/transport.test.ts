@@ -11,7 +11,6 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConnectivityError } from '../../src/errors.js';
 import { runConformance } from '../../src/run/engine.js';
@@ -20,6 +19,7 @@ import { loadSpec } from '../../src/spec/load.js';
 import { startReferenceTarget, type RunningTarget } from '../../src/target/server.js';
 import { RUN_ID_HEADER, Transport } from '../../src/transport/client.js';
 import { userAgent } from '../../src/version.js';
+import { forwardTo } from '../support/forward.js';
 import { configFor } from '../support/run-against.js';
 import { imageState, ownImage, setImage } from './helpers.js';
 
@@ -106,23 +106,10 @@ describe('every request says who sends it', () => {
   it('the run id and User-Agent are on every request, also the image save and restore', async () => {
     const seen: IncomingHttpHeaders[] = [];
     const target = new URL(t.url);
+    const forward = forwardTo(target.origin);
     const recorder = createServer((req, res) => {
       seen.push(req.headers);
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        const headers = { ...req.headers };
-        delete headers.host;
-        delete headers.connection;
-        request(`${target.origin}${req.url}`, { method: req.method as 'GET', headers, body: chunks.length ? Buffer.concat(chunks) : null })
-          .then(async (r) => {
-            const body = Buffer.from(await r.body.arrayBuffer());
-            const h: Record<string, string | string[]> = {};
-            for (const [k, v] of Object.entries(r.headers)) if (v !== undefined && !['transfer-encoding', 'connection', 'keep-alive'].includes(k)) h[k] = v;
-            res.writeHead(r.statusCode, h).end(body);
-          })
-          .catch(() => res.destroy());
-      });
+      forward(req, res);
     });
     const port = await listen(recorder);
     try {
@@ -150,23 +137,7 @@ describe('TLS with a custom CA', () => {
     ssl('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'server.key', '-out', 'server.csr', '-subj', '/CN=127.0.0.1');
     ssl('x509', '-req', '-in', 'server.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'server.pem', '-days', '1', '-extfile', writeExt(dir));
     const target = new URL(t.url);
-    https = createHttpsServer({ key: readFileSync(join(dir, 'server.key')), cert: readFileSync(join(dir, 'server.pem')) }, (req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        const headers = { ...req.headers };
-        delete headers.host;
-        delete headers.connection;
-        request(`${target.origin}${req.url}`, { method: req.method as 'GET', headers, body: chunks.length ? Buffer.concat(chunks) : null })
-          .then(async (r) => {
-            const body = Buffer.from(await r.body.arrayBuffer());
-            const h: Record<string, string | string[]> = {};
-            for (const [k, v] of Object.entries(r.headers)) if (v !== undefined && !['transfer-encoding', 'connection', 'keep-alive'].includes(k)) h[k] = v;
-            res.writeHead(r.statusCode, h).end(body);
-          })
-          .catch(() => res.destroy());
-      });
-    }) as unknown as Server;
+    https = createHttpsServer({ key: readFileSync(join(dir, 'server.key')), cert: readFileSync(join(dir, 'server.pem')) }, forwardTo(target.origin)) as unknown as Server;
     const port = await listen(https);
     base = `https://127.0.0.1:${port}${target.pathname}`;
   });

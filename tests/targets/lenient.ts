@@ -6,11 +6,11 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { request } from 'undici';
 import sharp from 'sharp';
 import { defaultBehaviour as d } from '../../src/target/behaviour.js';
 import { sniffFormat } from '../../src/target/image-validation.js';
 import type { TargetBehaviour } from '../../src/target/types.js';
+import { forwardTo } from '../support/forward.js';
 
 export const lenientBehaviour: Partial<TargetBehaviour> = {
   authenticate: (h, c) => {
@@ -45,6 +45,7 @@ export async function startThrottlingProxy(targetUrl: string, every = 15): Promi
   const target = new URL(targetUrl);
   let n = 0;
   let throttled = 0;
+  const forward = forwardTo(target.origin);
   const server: Server = createServer((req, res) => {
     n++;
     if (n % every === 0) {
@@ -53,21 +54,7 @@ export async function startThrottlingProxy(targetUrl: string, every = 15): Promi
       res.writeHead(429, { 'retry-after': '0', 'content-type': 'application/json' }).end('{"Error":true,"ErrorType":"Throttled","ErrorMessage":"slow down"}');
       return;
     }
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const headers = { ...req.headers };
-      delete headers.host;
-      delete headers.connection;
-      request(`${target.origin}${req.url ?? '/'}`, { method: req.method as 'GET', headers, body: chunks.length ? Buffer.concat(chunks) : null })
-        .then(async (r) => {
-          const body = Buffer.from(await r.body.arrayBuffer());
-          const out: Record<string, string | string[]> = {};
-          for (const [k, v] of Object.entries(r.headers)) if (v !== undefined && k !== 'transfer-encoding' && k !== 'connection' && k !== 'keep-alive') out[k] = v;
-          res.writeHead(r.statusCode, out).end(body);
-        })
-        .catch(() => res.destroy());
-    });
+    forward(req, res);
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const { port } = server.address() as AddressInfo;
