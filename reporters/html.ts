@@ -13,6 +13,7 @@ import { checkReport } from '../src/report/canonical.js';
 import type {
   BodyPreview,
   Counterexample,
+  ImageRestore,
   LatencySummary,
   PactResult,
   RecordedRequest,
@@ -20,6 +21,8 @@ import type {
   Report,
   RuleResult,
   RuleStatus,
+  RunStop,
+  StopKind,
   Verdict,
 } from '../src/report/types.js';
 
@@ -125,7 +128,25 @@ const verdictMeta: Record<Verdict, { label: string; icon: string; cls: string }>
   conforms: { label: 'Conforms', icon: '✓', cls: 'pass' },
   'conforms-with-warnings': { label: 'Conforms with warnings', icon: '!', cls: 'warn' },
   'does-not-conform': { label: 'Does not conform', icon: '✗', cls: 'fail' },
+  incomplete: { label: 'Incomplete: the run stopped before it could judge every rule', icon: '■', cls: 'incomplete' },
 };
+
+/** Why a run stopped, in words (report.stop.kind). */
+const stopKindLabels: Record<StopKind, string> = {
+  'circuit-breaker': 'the circuit breaker tripped',
+  'target-gone': 'the target went away',
+  throttled: 'the target throttled the run',
+  'credential-expired': 'the credentials expired',
+  interrupted: 'the run was interrupted',
+};
+
+function stopKindLabel(kind: string): string {
+  return Object.hasOwn(stopKindLabels, kind) ? stopKindLabels[kind as StopKind] : 'it stopped';
+}
+
+/** The line every report of the embedded reference target carries, so nobody hands one in by mistake. */
+export const embeddedWarning =
+  'Run against the embedded reference target, not an installation: this report certifies nothing about a SuperOffice installation.';
 
 function statusOf(s: string): RuleStatus {
   return (statusOrder as string[]).includes(s) ? (s as RuleStatus) : 'not-run';
@@ -288,6 +309,7 @@ function renderCounterexample(cx: Counterexample, anchor: string): string {
     `<dl class="facts">` +
     `<div><dt>Why it failed</dt><dd class="why">${text(cx.message)}</dd></div>` +
     `<div><dt>The case</dt><dd>${text(cx.description)}</dd></div>` +
+    (cx.shrunk === false ? `<div><dt>Shrinking</dt><dd class="not-shrunk">not shrunk: the run stopped first; this is the first failing case as sent</dd></div>` : '') +
     `</dl>` +
     `<div class="exchange">${renderRequest(cx.request)}${renderResponse(cx.response, cx.error)}</div>` +
     `<div class="replay"><h4>Replay</h4>` +
@@ -323,19 +345,50 @@ function renderVerdict(report: Report, integrity: string): string {
   const lead =
     report.verdict === 'does-not-conform'
       ? `The target breaks at least one MUST rule. ${failText}.`
-      : report.verdict === 'conforms-with-warnings'
-        ? `The target keeps every MUST rule, with warnings${failText ? `; ${failText}` : ''}.`
-        : 'The target keeps every rule that was run.';
+      : report.verdict === 'incomplete'
+        ? `No MUST rule had failed when the run stopped, but not every rule could be judged: this is no verdict on the target${failText ? `; ${failText}` : ''}.`
+        : report.verdict === 'conforms-with-warnings'
+          ? `The target keeps every MUST rule, with warnings${failText ? `; ${failText}` : ''}.`
+          : 'The target keeps every rule that was run.';
+  const embedded = report.target.embedded ? `<p class="verdict-embedded" role="note"><strong>${text(embeddedWarning)}</strong></p>` : '';
   return (
     `<section id="verdict" class="verdict ${v.cls}" aria-labelledby="verdict-h">` +
     `<h2 id="verdict-h" class="verdict-title"><span class="verdict-icon" aria-hidden="true">${v.icon}</span> ${v.label}</h2>` +
+    embedded +
     `<p class="verdict-lead">${lead}</p>` +
+    (report.stop ? renderStop(report.stop, by['not-run'].length) : '') +
     `<ul class="verdict-counts" aria-label="Rules by status">${counts}</ul>` +
     `<p class="verdict-sub">${plural(report.rules.length, 'rule')} · ${plural(cases, 'case')} · ${plural(report.requests, 'request')} · ${duration(report.durationMs)}</p>` +
     pact +
     integrity +
     `</section>`
   );
+}
+
+/** Why the run stopped early: the reason, the kind, after how many requests. */
+function renderStop(stop: RunStop, notRun: number): string {
+  const reason = stop.reason.trim().replace(/[.\s]+$/, '');
+  return (
+    `<p class="verdict-stop"><strong>The run stopped early:</strong> ${text(reason)} ` +
+    `<span class="stop-meta">(${text(stopKindLabel(stop.kind))}: <code>${text(stop.kind)}</code>, after ${plural(stop.afterRequests, 'request')})</span>. ` +
+    `Rules that did not finish are <em>not run</em>${notRun > 0 ? ` (${plural(notRun, 'rule')})` : ''}.</p>`
+  );
+}
+
+/** What became of the person's image; a restore that failed is shown as a problem. */
+function restoreLine(restore: ImageRestore): string {
+  const message = restore.message ? ` <span class="restore-msg">${text(restore.message)}</span>` : '';
+  switch (restore.outcome) {
+    case 'restored':
+      return `<span class="restore ok"><span aria-hidden="true">✓</span> Restored</span>${message}`;
+    case 'removed':
+      return `<span class="restore ok"><span aria-hidden="true">✓</span> Removed</span> <span class="small muted">(the person had none; the run's image was deleted)</span>${message}`;
+    default:
+      return (
+        `<span class="restore failed"><span aria-hidden="true">✗</span> Not restored</span>${message}` +
+        ` <strong class="bad-note">The person's image may have been left changed: check it on the target.</strong>`
+      );
+  }
 }
 
 function renderIntegrity(report: Report): { banner: string; line: string } {
@@ -397,13 +450,15 @@ function renderTested(report: Report, integrityLine: string): string {
     `<section id="tested" aria-labelledby="tested-h"><h2 id="tested-h">What was tested</h2>` +
     `<div class="cols">` +
     `<dl class="facts">` +
-    item('Target', `<code class="url">${text(withoutCredentials(report.target.url))}</code>${report.target.embedded ? ' <span class="tag">embedded reference target</span>' : ''}`) +
+    item('Target', `<code class="url">${text(withoutCredentials(report.target.url))}</code>${report.target.embedded ? ' <span class="tag embedded">embedded reference target: certifies nothing about an installation</span>' : ''}`) +
     item('Tool', `${text(report.tool.name)} <code>${text(report.tool.version)}</code>`) +
     item('Spec', `${text(report.spec.file)}<br><span class="small">sha256 <code class="hash">${text(report.spec.sha256)}</code></span>`) +
     item('Seed', `<code>${text(report.seed)}</code>`) +
     item('Started', date(report.startedAt)) +
     item('Duration', duration(report.durationMs)) +
     item('Requests', int(report.requests)) +
+    (report.stop ? item('Stopped early', `${text(stopKindLabel(report.stop.kind))} (<code>${text(report.stop.kind)}</code>) after ${plural(report.stop.afterRequests, 'request')}`) : '') +
+    (report.restore ? item("Person's image", restoreLine(report.restore)) : '') +
     item('Report sha256', integrityLine) +
     `</dl>` +
     `<div><h3 id="config-h">Configuration</h3><dl class="facts compact" aria-labelledby="config-h">${cfgItems}</dl></div>` +
@@ -451,6 +506,7 @@ function renderRules(report: Report, anchors: Map<RuleResult, string>): string {
     .join('');
   return (
     `<section id="rules" aria-labelledby="rules-h"><h2 id="rules-h">Rules</h2>` +
+    (report.stop ? `<p class="muted">The run stopped early: rules it did not finish are not run.</p>` : '') +
     `<fieldset class="filter"><legend>Show rules with status</legend><div class="segs">${radios}</div></fieldset>` +
     `<p id="filter-status" class="filter-status" role="status" aria-live="polite">Showing all ${plural(total, 'rule')}.</p>` +
     `<div class="table-wrap"><table id="rules-table" class="grid rules">` +
@@ -484,7 +540,7 @@ function renderFindings(report: Report, anchors: Map<RuleResult, string>): strin
       return (
         `<details class="cx ${status}" id="${anchor}">` +
         `<summary><h3 class="cx-title">${badge(status)} <code>${text(r.id)}</code> <span class="cx-name">${title(r.title)}</span></h3>` +
-        `<span class="cx-sub">${text(r.level)} · ${plural(r.failures, 'failure')}${r.warnings ? `, ${plural(r.warnings, 'warning')}` : ''} in ${plural(r.cases, 'case')}</span></summary>` +
+        `<span class="cx-sub">${text(r.level)} · ${plural(r.failures, 'failure')}${r.warnings ? `, ${plural(r.warnings, 'warning')}` : ''} in ${plural(r.cases, 'case')}${r.counterexample?.shrunk === false ? ' · not shrunk: the run stopped first' : ''}</span></summary>` +
         `<div class="cx-body">${body}</div>` +
         `</details>`
       );
@@ -493,7 +549,7 @@ function renderFindings(report: Report, anchors: Map<RuleResult, string>): strin
   return (
     `<section id="findings" aria-labelledby="findings-h"><div class="section-head"><h2 id="findings-h">Failures and warnings</h2>` +
     `<button type="button" id="toggle-all" class="ghost" aria-expanded="false">Expand all</button></div>` +
-    `<p class="muted">Each finding with its minimal counterexample: the smallest case that still breaks the rule, and how to replay it.</p>` +
+    `<p class="muted">Each finding with its minimal counterexample: the smallest case that still breaks the rule, and how to replay it.${findings.some((r) => r.counterexample?.shrunk === false) ? ' A counterexample marked <em>not shrunk</em> is the first failing case as sent: the run stopped before it could be shrunk.' : ''}</p>` +
     items +
     `</section>`
   );
@@ -691,12 +747,18 @@ h5{font-size:.8rem;margin:.8rem 0 .3rem;text-transform:uppercase;letter-spacing:
 .verdict.fail{background:var(--fail-bg);border-color:var(--fail-line);color:var(--fail)}
 .verdict.warn{background:var(--warn-bg);border-color:var(--warn-line);color:var(--warn)}
 .verdict.pass{background:var(--pass-bg);border-color:var(--pass-line);color:var(--pass)}
+.verdict.incomplete{background:var(--nr-bg);border-color:var(--nr-line);border-style:dashed dashed dashed solid;color:var(--nr)}
 .verdict-title{margin:0;border:0;padding:0;font-size:1.9rem;display:flex;align-items:center;gap:.6rem}
 .verdict-icon{display:inline-grid;place-items:center;width:2.3rem;height:2.3rem;border-radius:50%;background:currentColor;font-size:1.35rem;line-height:1}
 .verdict-icon{color:inherit}
 .verdict.fail .verdict-icon{background:var(--fail-line);color:#fff}
 .verdict.warn .verdict-icon{background:var(--warn-line);color:#fff}
 .verdict.pass .verdict-icon{background:var(--pass-line);color:#fff}
+.verdict.incomplete .verdict-icon{background:var(--nr-line);color:#fff}
+.verdict-stop{margin:.5rem 0;padding:.5rem .75rem;background:#fff;border:1px solid var(--line);border-radius:6px;color:var(--fg)}
+.stop-meta{color:var(--muted)}
+.verdict-embedded{margin:.6rem 0;padding:.6rem .8rem;background:#fff;border:2px dashed var(--accent);border-radius:6px;color:var(--accent);font-size:1.05rem}
+.embedded-flag{color:var(--accent);font-size:.9rem}
 .verdict-lead{margin:.5rem 0;font-size:1.05rem;color:var(--fg)}
 .verdict-sub,.verdict-pact{margin:.25rem 0;color:var(--fg)}
 .verdict-counts{list-style:none;display:flex;flex-wrap:wrap;gap:.5rem;margin:.6rem 0;padding:0}
@@ -714,6 +776,10 @@ dl.facts dd{margin:0;overflow-wrap:anywhere}
 dl.facts.compact{font-size:.92rem}
 .hash{font-size:.8em;word-break:break-all}
 .tag{display:inline-block;font-size:.75rem;padding:0 .45rem;border-radius:4px;background:var(--nr-bg);color:var(--nr)}
+.tag.embedded{background:#ddf4ff;color:var(--accent);font-weight:600}
+.restore{font-weight:700}.restore.ok{color:var(--pass)}
+.restore.failed{color:var(--fail);background:var(--fail-bg);border:1px solid var(--fail-line);border-radius:4px;padding:0 .4rem}
+dd.not-shrunk{color:var(--warn);font-weight:600}
 .notes{margin:.25rem 0;padding-left:1.25rem}
 .filter{border:0;margin:0 0 .4rem;padding:0;display:none}
 .js .filter{display:block}
@@ -1010,13 +1076,13 @@ export function render(report: Report): string {
     `<meta name="referrer" content="no-referrer">` +
     `<meta name="color-scheme" content="light">` +
     `<meta name="generator" content="${text(`${report.tool.name} ${report.tool.version}`)}">` +
-    `<title>${v.label} · ${text(report.tool.name)} report · ${text(targetUrl)}</title>` +
+    `<title>${v.label} · ${text(report.tool.name)} report · ${report.target.embedded ? 'embedded reference target' : text(targetUrl)}</title>` +
     `<style>${css}</style></head>` +
     `<body><a class="skip" href="#main">Skip to the report</a>` +
     `<header class="top"><div class="page">` +
     `<p class="eyebrow">${text(report.tool.name)} ${text(report.tool.version)} · ${date(report.startedAt)}</p>` +
     `<h1>Conformance report</h1>` +
-    `<p class="target-line">Target <code>${text(targetUrl)}</code></p>` +
+    `<p class="target-line">Target <code>${text(targetUrl)}</code>${report.target.embedded ? ' <strong class="embedded-flag">embedded reference target, not an installation</strong>' : ''}</p>` +
     toc +
     `</div></header>` +
     `<main id="main" class="page">` +

@@ -1,10 +1,12 @@
 /**
  * report.json -> reports/junit.xml: one <testcase> per rule, for CI dashboards.
  * fail -> <failure>; warn -> a "WARNING" <system-out> and a `warning` property (not a failure);
- * not-run -> <skipped/>. Every string is escaped for XML 1.0 (characters XML cannot hold are
- * written as \uNNNN), so target-controlled bytes cannot break the document.
+ * not-run -> <skipped/>. A run that stopped early (`report.stop`), or any incomplete verdict, adds
+ * a testcase `run` with an <error>, so CI shows it red and never as a green run with skips.
+ * Every string is escaped for XML 1.0 (characters XML cannot hold are written as \uNNNN), so
+ * target-controlled bytes cannot break the document.
  */
-import type { Counterexample, Report, RuleResult } from '../src/report/types.js';
+import type { Counterexample, Report, RuleResult, RunStop } from '../src/report/types.js';
 
 // XML 1.0 Char: #x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] | [#x10000-#x10FFFF]
 // eslint-disable-next-line no-control-regex
@@ -45,7 +47,7 @@ function property(name: string, value: unknown): string {
   return `<property name="${attr(name)}" value="${attr(value)}"/>`;
 }
 
-function testcase(rule: RuleResult, classname: string): string {
+function testcase(rule: RuleResult, classname: string, stop: RunStop | undefined): string {
   const props = [
     property('level', rule.level),
     property('source', rule.source),
@@ -65,7 +67,7 @@ function testcase(rule: RuleResult, classname: string): string {
     const body = [`${rule.level} rule ${rule.id}: ${rule.title}`, `${rule.failures} of ${rule.cases} cases failed.`, details].filter(Boolean).join('\n');
     inner.push(`<failure message="${attr(message)}" type="${attr(rule.level)}">${escapeXml(body)}</failure>`);
   } else if (rule.status === 'not-run') {
-    inner.push(`<skipped message="not run"/>`);
+    inner.push(`<skipped message="${attr(stop ? `not run: the run stopped early (${stop.kind})` : 'not run')}"/>`);
   } else if (rule.status === 'warn') {
     const body = [
       `WARNING (${rule.level} rule ${rule.id}): ${rule.message ?? rule.counterexample?.message ?? ''}`.trimEnd(),
@@ -79,16 +81,44 @@ function testcase(rule: RuleResult, classname: string): string {
   return `    <testcase classname="${attr(classname)}" name="${attr(rule.id)}" time="0">\n      ${inner.join('\n      ')}\n    </testcase>`;
 }
 
-/** Renders report.json as JUnit XML (one testsuite, one testcase per rule). */
+/** `kind after N requests: reason`. */
+function describeStop(stop: RunStop): string {
+  return `${stop.kind} after ${stop.afterRequests} requests: ${stop.reason}`;
+}
+
+/** The testcase `run`: an <error> when the run stopped early or its verdict is incomplete; undefined otherwise. */
+function runCase(report: Report, classname: string): string | undefined {
+  const stop = report.stop;
+  if (!stop && report.verdict !== 'incomplete') return undefined;
+  const message = stop ? `The run stopped early (${stop.kind}) after ${stop.afterRequests} requests: ${stop.reason}` : 'The run is incomplete: it stopped before it could judge every rule';
+  const notRun = report.rules.filter((r) => r.status === 'not-run').map((r) => r.id);
+  const body = [
+    message,
+    `Verdict: ${report.verdict}.`,
+    notRun.length > 0 ? `Rules that did not finish are not run (${notRun.length}): ${notRun.join(', ')}.` : 'Rules that did not finish are not run.',
+  ].join('\n');
+  return (
+    `    <testcase classname="${attr(classname)}" name="run" time="${seconds(report.durationMs)}">\n` +
+    `      <error message="${attr(message)}" type="${attr(stop ? stop.kind : 'incomplete')}">${escapeXml(body)}</error>\n` +
+    `    </testcase>`
+  );
+}
+
+/** Renders report.json as JUnit XML (one testsuite, one testcase per rule, and `run` when the run stopped early). */
 export function renderJunit(report: Report): string {
   const rules = report.rules;
   const failures = rules.filter((r) => r.status === 'fail').length;
   const skipped = rules.filter((r) => r.status === 'not-run').length;
+  const classname = `${report.tool.name}`;
+  const run = runCase(report, classname);
+  const tests = rules.length + (run ? 1 : 0);
+  const errors = run ? 1 : 0;
   const time = seconds(report.durationMs);
   const suiteName = `${report.tool.name} ${report.tool.version}`;
   const suiteProps = [
     property('verdict', report.verdict),
     property('target', report.target.url),
+    property('embedded', report.target.embedded),
     property('tool', `${report.tool.name} ${report.tool.version}`),
     property('spec', report.spec.file),
     property('spec.sha256', report.spec.sha256),
@@ -96,14 +126,15 @@ export function renderJunit(report: Report): string {
     property('requests', report.requests),
     property('warnings', rules.filter((r) => r.status === 'warn').length),
   ];
+  if (report.stop) suiteProps.push(property('stop', describeStop(report.stop)));
+  if (report.restore) suiteProps.push(property('restore', `${report.restore.outcome}: ${report.restore.message}`));
   if (report.sha256) suiteProps.push(property('report.sha256', report.sha256));
   for (const note of report.notes) suiteProps.push(property('note', note));
-  const classname = `${report.tool.name}`;
-  const cases = rules.map((r) => testcase(r, `${classname}.${r.level}`)).join('\n');
+  const cases = [...(run ? [run] : []), ...rules.map((r) => testcase(r, `${classname}.${r.level}`, report.stop))].join('\n');
   return (
     `<?xml version="1.0" encoding="UTF-8"?>\n` +
-    `<testsuites name="${attr(report.tool.name)}" tests="${rules.length}" failures="${failures}" errors="0" skipped="${skipped}" time="${time}">\n` +
-    `  <testsuite name="${attr(suiteName)}" tests="${rules.length}" failures="${failures}" errors="0" skipped="${skipped}" time="${time}" timestamp="${attr(report.startedAt)}">\n` +
+    `<testsuites name="${attr(report.tool.name)}" tests="${tests}" failures="${failures}" errors="${errors}" skipped="${skipped}" time="${time}">\n` +
+    `  <testsuite name="${attr(suiteName)}" tests="${tests}" failures="${failures}" errors="${errors}" skipped="${skipped}" time="${time}" timestamp="${attr(report.startedAt)}">\n` +
     `    <properties>${suiteProps.join('')}</properties>\n` +
     (cases ? `${cases}\n` : '') +
     `  </testsuite>\n` +

@@ -4,8 +4,9 @@
  * calls it after merging. Each file is written to a temporary name first and renamed, so a
  * reader never sees half a file.
  */
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { mkdir, rename, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { ConfigError } from '../src/errors.js';
 import { stampReport } from '../src/report/canonical.js';
 import type { Report } from '../src/report/types.js';
 import { render as renderHtml } from './html.js';
@@ -17,6 +18,21 @@ async function writeAtomically(path: string, content: string): Promise<void> {
   const tmp = `${path}.${process.pid}.${Date.now().toString(36)}.tmp`;
   await writeFile(tmp, content, 'utf8');
   await rename(tmp, path);
+}
+
+/**
+ * Makes sure the reports can be written into `dir` (created when missing), before a run sends its
+ * first request: a long run must not end in a folder it cannot write. Throws ConfigError.
+ */
+export async function assertWritableDir(dir: string): Promise<void> {
+  const probe = join(dir, `.write-probe.${process.pid}.tmp`);
+  try {
+    await mkdir(dir, { recursive: true });
+    await writeFile(probe, '');
+    await unlink(probe);
+  } catch (e) {
+    throw new ConfigError(`--report-dir ${dir} cannot be written: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
 }
 
 /** Writes report.html and junit.xml for a report (as it is: no stamping). */

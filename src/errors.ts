@@ -5,7 +5,9 @@
 export const ExitCode = {
   conforms: 0,
   doesNotConform: 1,
+  /** Usage, configuration or connectivity error, or a run that stopped before it could judge the target. */
   usage: 2,
+  interrupted: 130,
 } as const;
 
 export type ConformanceErrorCode =
@@ -15,7 +17,11 @@ export type ConformanceErrorCode =
   | 'E_CONNECTIVITY'
   | 'E_TARGET_UNRECOVERABLE'
   | 'E_PACT'
+  | 'E_CREDENTIAL_EXPIRED'
   | 'E_INTERRUPTED';
+
+/** Why a run stopped before its end (report.json `stop.kind`). */
+export type StopKind = 'circuit-breaker' | 'target-gone' | 'throttled' | 'credential-expired' | 'interrupted';
 
 export class ConformanceError extends Error {
   override readonly name: string = 'ConformanceError';
@@ -60,11 +66,25 @@ export class ConnectivityError extends ConformanceError {
   }
 }
 
-/** The target stopped answering usefully in the middle of a run (throttling that never ends, error storm). */
+/** The target stopped answering usefully in the middle of a run (throttling that never ends, error storm, gone). */
 export class TargetUnrecoverableError extends ConformanceError {
   override readonly name = 'TargetUnrecoverableError';
-  constructor(message: string) {
+  constructor(
+    message: string,
+    readonly kind: Extract<StopKind, 'circuit-breaker' | 'target-gone' | 'throttled'> = 'circuit-breaker',
+  ) {
     super('E_TARGET_UNRECOVERABLE', message);
+  }
+}
+
+/** A credential the target accepted earlier in the run is now refused everywhere, and it could not be renewed. */
+export class CredentialExpiredError extends ConformanceError {
+  override readonly name = 'CredentialExpiredError';
+  constructor(
+    message: string,
+    readonly scheme: string,
+  ) {
+    super('E_CREDENTIAL_EXPIRED', message);
   }
 }
 

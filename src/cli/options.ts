@@ -20,6 +20,12 @@ export const targetOptions: OptionSpec[] = [
     repeatable: true,
     description: 'basic:USER:PASSWORD, soticket:TICKET or bearer:TOKEN; repeat for several (SO_AUTH: comma-separated)',
   },
+  {
+    flag: 'auth-command',
+    env: 'SO_AUTH_COMMAND',
+    value: 'CMD',
+    description: 'A command that prints one SCHEME:CREDENTIAL line; run at the start and whenever a ticket or token expires (SO_AUTH_SCHEME tells it which)',
+  },
   { flag: 'session-cookie', env: 'SO_SESSION_COOKIE', value: 'COOKIE', description: 'A browser session\'s Cookie header (with --xsrf-token)' },
   { flag: 'xsrf-token', env: 'SO_XSRF_TOKEN', value: 'TOKEN', description: 'The XSRF-TOKEN cookie value of that session' },
   { flag: 'app-token', env: 'SO_APP_TOKEN', value: 'TOKEN', description: 'SO-AppToken (Online, with a ticket)' },

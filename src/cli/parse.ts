@@ -1,10 +1,12 @@
 /** Turns flags and environment variables into a RunConfig, with one clear error for each mistake. */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { credentialSchemes, type Credential } from '../config/credentials.js';
+import { parseAuth, type Credential } from '../config/credentials.js';
 import { defaults, type RunConfig } from '../config/run-config.js';
 import { ConfigError, UsageError } from '../errors.js';
 import type { OptionSpec } from './options.js';
+
+export { parseAuth };
 
 export type ParsedValues = Record<string, string | string[] | boolean | undefined>;
 
@@ -20,12 +22,24 @@ export function parseFlags(argv: string[], table: OptionSpec[], extra: Record<st
   }
 }
 
+/**
+ * Options that decide what is tested: an empty value (an unset CI variable, `--target ''`) is a
+ * usage error, never a silent fall-back to the default (for --target: the embedded reference target).
+ */
+const MUST_NOT_BE_EMPTY = new Set(['target', 'auth', 'auth-command', 'session-cookie', 'xsrf-token', 'app-token', 'person-id']);
+
 /** The value of an option: the flag, else its environment variable. */
 function pick(values: ParsedValues, env: NodeJS.ProcessEnv, table: OptionSpec[], flag: string): string | string[] | undefined {
-  const v = values[flag];
-  if (v !== undefined && typeof v !== 'boolean') return v;
   const spec = table.find((o) => o.flag === flag);
+  const v = values[flag];
+  if (v !== undefined && typeof v !== 'boolean') {
+    if (MUST_NOT_BE_EMPTY.has(flag) && [v].flat().some((x) => x.trim() === '')) throw new UsageError(`--${flag} is empty; give a value or leave the option out`);
+    return v;
+  }
   const e = spec?.env ? env[spec.env] : undefined;
+  if (e !== undefined && e.trim() === '' && MUST_NOT_BE_EMPTY.has(flag)) {
+    throw new UsageError(`${spec!.env} is set but empty (an unset CI variable?); give it a value or unset it`);
+  }
   return e !== undefined && e !== '' ? e : undefined;
 }
 
@@ -46,29 +60,6 @@ function positive(name: string, raw: string | string[] | undefined): number | un
   return n;
 }
 
-/** `basic:USER:PASSWORD`, `soticket:TICKET`, `bearer:TOKEN`; tickets, tokens and passwords may hold colons. */
-export function parseAuth(spec: string): Credential {
-  const i = spec.indexOf(':');
-  const scheme = (i < 0 ? spec : spec.slice(0, i)).trim().toLowerCase();
-  const rest = i < 0 ? '' : spec.slice(i + 1);
-  const known = credentialSchemes.filter((s) => s !== 'session').join(', ');
-  switch (scheme) {
-    case 'basic': {
-      const j = rest.indexOf(':');
-      if (j <= 0) throw new UsageError('--auth basic needs basic:USER:PASSWORD');
-      return { scheme: 'basic', user: rest.slice(0, j), password: rest.slice(j + 1) };
-    }
-    case 'soticket':
-      if (!rest) throw new UsageError('--auth soticket needs soticket:TICKET');
-      return { scheme: 'soticket', ticket: rest };
-    case 'bearer':
-      if (!rest) throw new UsageError('--auth bearer needs bearer:TOKEN');
-      return { scheme: 'bearer', token: rest };
-    default:
-      throw new UsageError(`--auth: unknown scheme ${JSON.stringify(scheme)} (known: ${known}; a session is given with --session-cookie and --xsrf-token)`);
-  }
-}
-
 /** SO_AUTH is comma-separated; a comma inside a credential is kept when the next piece is no `scheme:`. */
 export function splitAuthEnv(value: string): string[] {
   const out: string[] = [];
@@ -80,8 +71,8 @@ export function splitAuthEnv(value: string): string[] {
 }
 
 export function resolveRunConfig(values: ParsedValues, env: NodeJS.ProcessEnv, table: OptionSpec[]): RunConfig {
-  const authFlags = values.auth as string[] | undefined;
-  const authSpecs = authFlags && authFlags.length > 0 ? authFlags : env.SO_AUTH ? splitAuthEnv(env.SO_AUTH) : [];
+  const auth = pick(values, env, table, 'auth');
+  const authSpecs = Array.isArray(auth) ? auth : auth !== undefined ? splitAuthEnv(auth) : [];
   const credentials: Credential[] = authSpecs.map(parseAuth);
   const cookie = pick(values, env, table, 'session-cookie') as string | undefined;
   const xsrf = pick(values, env, table, 'xsrf-token') as string | undefined;
@@ -101,6 +92,8 @@ export function resolveRunConfig(values: ParsedValues, env: NodeJS.ProcessEnv, t
   };
   const target = pick(values, env, table, 'target') as string | undefined;
   if (target !== undefined) config.target = target;
+  const authCommand = pick(values, env, table, 'auth-command') as string | undefined;
+  if (authCommand !== undefined) config.authCommand = authCommand;
   const appToken = pick(values, env, table, 'app-token') as string | undefined;
   if (appToken !== undefined) config.appToken = appToken;
   const personId = integer('person-id', pick(values, env, table, 'person-id'), 1, 2 ** 31 - 1);

@@ -5,8 +5,9 @@
  * sha256 ("untouched", exit 0) or not ("edited", exit 1).
  *
  * Exit code of a render or merge: 0 when the (merged) verdict conforms, with or without
- * warnings; 1 when it does not conform. Unreadable, non-JSON or malformed files throw
- * ConfigError (one line). Argument parsing lives in the CLI's main.
+ * warnings; 1 when it does not conform; 2 when it is incomplete (the run, or a merged shard,
+ * stopped before it could judge every rule). The verdict line names why a run stopped. Unreadable,
+ * non-JSON or malformed files throw ConfigError (one line). Argument parsing lives in the CLI's main.
  */
 import { readFile } from 'node:fs/promises';
 import { ConfigError, ExitCode, UsageError } from '../errors.js';
@@ -40,8 +41,36 @@ function line(out: NodeJS.WritableStream, s: string): void {
   out.write(`${s}\n`);
 }
 
+/** The exit code of an incomplete verdict (2): like a run that stopped before it could judge the target, never 0. */
+const incompleteExitCode = ExitCode.usage;
+
 function exitFor(report: Report): number {
-  return report.verdict === 'does-not-conform' ? ExitCode.doesNotConform : ExitCode.conforms;
+  if (report.verdict === 'does-not-conform') return ExitCode.doesNotConform;
+  if (report.verdict === 'incomplete') return incompleteExitCode;
+  return ExitCode.conforms;
+}
+
+/** A string from a report file, safe on a terminal: one line, no control or bidi characters. */
+function oneLine(s: string): string {
+  // eslint-disable-next-line no-control-regex
+  return s.replace(/[\u0000-\u001F\u007F-\u009F\u2028\u2029\u202A-\u202E\u2066-\u2069]+/g, ' ').trim();
+}
+
+/** `verdict: ...`, with why the run stopped when it did; warnings for an embedded target and a failed restore. */
+function verdictLines(out: NodeJS.WritableStream, report: Report): void {
+  const stop = report.stop;
+  line(
+    out,
+    stop
+      ? `verdict: ${report.verdict} (the run stopped early, ${oneLine(stop.kind)} after ${stop.afterRequests} requests: ${oneLine(stop.reason)})`
+      : `verdict: ${report.verdict}`,
+  );
+  if (report.target.embedded) {
+    line(out, 'warning: run against the embedded reference target, not an installation: this report certifies nothing about a SuperOffice installation');
+  }
+  if (report.restore?.outcome === 'failed') {
+    line(out, `warning: the person's image was not restored: ${oneLine(report.restore.message)}`);
+  }
 }
 
 export async function reportCommand(opts: { files: string[]; outDir: string; verify: boolean; out: NodeJS.WritableStream }): Promise<number> {
@@ -83,7 +112,7 @@ export async function reportCommand(opts: { files: string[]; outDir: string; ver
     }
     line(out, `wrote ${html}`);
     line(out, `wrote ${junit}`);
-    line(out, `verdict: ${report.verdict}`);
+    verdictLines(out, report);
     return exitFor(report);
   }
 
@@ -102,6 +131,6 @@ export async function reportCommand(opts: { files: string[]; outDir: string; ver
   line(out, `wrote ${written.json}`);
   line(out, `wrote ${written.html}`);
   line(out, `wrote ${written.junit}`);
-  line(out, `verdict: ${merged.verdict}`);
+  verdictLines(out, merged);
   return exitFor(merged);
 }

@@ -1,12 +1,37 @@
 /** `person-image-conformance run`: the conformance run, its reports, and the verdict line. */
-import { writeReports } from '../../reporters/write.js';
+import { assertWritableDir, writeReports } from '../../reporters/write.js';
 import type { RunConfig } from '../config/run-config.js';
 import { ExitCode, InterruptedError } from '../errors.js';
-import { runConformance } from '../run/engine.js';
+import type { Report } from '../report/types.js';
+import { runConformance, type EngineOptions } from '../run/engine.js';
 import { isLoopbackUrl } from '../run/loopback.js';
 import { silentProgress, terminalProgress } from '../run/progress.js';
 
-export async function runCommand(config: RunConfig, out: NodeJS.WritableStream = process.stdout): Promise<number> {
+/** 0 conforms, 1 does not conform, 2 incomplete (130 when a signal stopped it). */
+export function exitCodeOf(report: Pick<Report, 'verdict' | 'stop'>): number {
+  if (report.verdict === 'does-not-conform') return ExitCode.doesNotConform;
+  if (report.verdict === 'incomplete') return report.stop?.kind === 'interrupted' ? ExitCode.interrupted : ExitCode.usage;
+  return ExitCode.conforms;
+}
+
+/** The verdict line: the verdict, what it stands on, and where the report is. */
+export function verdictLine(report: Report, html: string): string {
+  const failing = report.rules.filter((r) => r.status === 'fail').map((r) => r.id);
+  const warning = report.rules.filter((r) => r.status === 'warn').map((r) => r.id);
+  const notRun = report.rules.filter((r) => r.status === 'not-run').length;
+  return (
+    `verdict: ${report.verdict}${report.target.embedded ? ' (the embedded reference target, not an installation)' : ''} ` +
+    `(${report.rules.filter((r) => r.status === 'pass').length} rules pass` +
+    (failing.length ? `, failing: ${failing.join(', ')}` : '') +
+    (warning.length ? `, warnings: ${warning.join(', ')}` : '') +
+    (report.stop && notRun ? `, ${notRun} not run` : '') +
+    `; ${report.requests} requests in ${(report.durationMs / 1000).toFixed(1)} s) — ${html}\n` +
+    (report.stop ? `stopped early: ${report.stop.reason}\n` : '')
+  );
+}
+
+/** Runs, writes the three report files (also when the run stopped early) and returns the exit code. `engine` is for tests. */
+export async function runCommand(config: RunConfig, out: NodeJS.WritableStream = process.stdout, engine: Omit<EngineOptions, 'progress' | 'signal'> = {}): Promise<number> {
   if (config.target !== undefined && /^http:\/\//i.test(config.target) && URL.canParse(config.target) && !isLoopbackUrl(config.target)) {
     process.stderr.write(`warning: ${config.target} is plain http:// and not loopback: credentials travel unencrypted\n`);
   }
@@ -15,6 +40,7 @@ export async function runCommand(config: RunConfig, out: NodeJS.WritableStream =
     out.write(formatPlan(await planRun(config)));
     return ExitCode.conforms;
   }
+  await assertWritableDir(config.reportDir);
   const controller = new AbortController();
   const onSignal = (signal: NodeJS.Signals) => {
     if (controller.signal.aborted) return;
@@ -26,19 +52,13 @@ export async function runCommand(config: RunConfig, out: NodeJS.WritableStream =
   try {
     const progress = config.progress ? terminalProgress() : silentProgress;
     progress.note(`person-image-conformance: seed ${config.seed}, ${config.runs} cases per family${config.target ? `, target ${config.target}` : ', embedded reference target'}`);
-    const report = await runConformance(config, { progress, signal: controller.signal });
+    const report = await runConformance(config, { ...engine, progress, signal: controller.signal });
     const files = await writeReports(report, config.reportDir);
-    const failing = report.rules.filter((r) => r.status === 'fail').map((r) => r.id);
-    const warning = report.rules.filter((r) => r.status === 'warn').map((r) => r.id);
     for (const n of report.notes) progress.note(`  ${n}`);
-    out.write(
-      `verdict: ${report.verdict} (${report.rules.filter((r) => r.status === 'pass').length} rules pass` +
-        (failing.length ? `, failing: ${failing.join(', ')}` : '') +
-        (warning.length ? `, warnings: ${warning.join(', ')}` : '') +
-        `; ${report.requests} requests in ${(report.durationMs / 1000).toFixed(1)} s) — ${files.html}\n`,
-    );
-    return report.verdict === 'does-not-conform' ? ExitCode.doesNotConform : ExitCode.conforms;
+    out.write(verdictLine(report, files.html));
+    return exitCodeOf(report);
   } catch (e) {
+    // A signal that came before the run could start (the pre-flight) still exits 130.
     if (controller.signal.aborted && !(e instanceof InterruptedError)) throw new InterruptedError(String(controller.signal.reason));
     throw e;
   } finally {

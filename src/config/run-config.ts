@@ -5,6 +5,8 @@ export interface RunConfig {
   /** The base URL up to and including /api/v1; undefined starts the embedded target. */
   target?: string;
   credentials: Credential[];
+  /** A shell command that prints one `SCHEME:CREDENTIAL` line: run at the start and whenever a credential expires (`--auth-command`). */
+  authCommand?: string;
   appToken?: string;
   /** The person whose image the run may replace (and restores); undefined picks the embedded target's first person. */
   personId?: number;

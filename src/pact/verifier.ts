@@ -154,8 +154,8 @@ export async function verifyPacts(target: OpenTarget, model: SpecModel, files: s
   } finally {
     try {
       // (Not inside `onNote?.(...)`: optional chaining would skip the restore when there is no onNote.)
-      const note = await restoreImage(session, snapshot);
-      opts.onNote?.(note);
+      const restored = await restoreImage(session, snapshot);
+      opts.onNote?.(restored.message);
     } catch (e) {
       // Never hide the error that ended verification behind one from the restore.
       if (!failed) throw new ConnectivityError((e as Error).message);

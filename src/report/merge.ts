@@ -4,7 +4,8 @@
  * - rules: cases, failures and warnings add up; the status is the worst one
  *   (fail > warn > pass > not-run); the first counterexample of the merged status is kept;
  *   observations add up.
- * - verdict: recomputed from rule levels and statuses (computeVerdict).
+ * - verdict: recomputed from rule levels and statuses (computeVerdict); a shard that stopped early
+ *   makes the merged report stopped too (its `stop`, named by the shard).
  * - coverage adds up; latency histograms add up and the percentiles are recomputed from the
  *   merged histogram; durations and requests add up; startedAt is the earliest start.
  * - configuration: the first report's, without `shard`.
@@ -29,11 +30,14 @@ export function worseStatus(a: RuleStatus, b: RuleStatus): RuleStatus {
   return statusRank[b] > statusRank[a] ? b : a;
 }
 
-/** A failed MUST rule: does-not-conform; else any fail or warn: conforms-with-warnings. */
-/** The verdict: a failing MUST rule, or a pact that does not hold, makes a target not conform. */
-export function computeVerdict(rules: readonly Pick<RuleResult, 'level' | 'status'>[], pact: readonly Pick<PactResult, 'status'>[] = []): Verdict {
+/**
+ * The verdict: a failing MUST rule, or a pact that does not hold, makes a target not conform; else
+ * a run that stopped early is incomplete; else any fail or warn gives conforms-with-warnings.
+ */
+export function computeVerdict(rules: readonly Pick<RuleResult, 'level' | 'status'>[], pact: readonly Pick<PactResult, 'status'>[] = [], stopped = false): Verdict {
   if (rules.some((r) => r.status === 'fail' && r.level === 'MUST')) return 'does-not-conform';
   if (pact.some((p) => p.status === 'fail')) return 'does-not-conform';
+  if (stopped) return 'incomplete';
   if (rules.some((r) => r.status === 'fail' || r.status === 'warn')) return 'conforms-with-warnings';
   return 'conforms';
 }
@@ -209,6 +213,13 @@ export function mergeReports(reports: readonly Report[], names: readonly string[
   for (const r of reports) for (const n of r.notes) if (!notes.includes(n)) notes.push(n);
 
   const rules = mergeRules(reports);
+  // A shard that stopped early leaves the merged run incomplete: the first stop stands for all, named by its shard.
+  const stopped = reports.findIndex((r) => r.stop);
+  const shardOf = (i: number) => (reports[i]!.configuration.shard ? ` (shard ${reports[i]!.configuration.shard})` : '');
+  const stop = stopped >= 0 ? { ...reports[stopped]!.stop!, reason: `${label(stopped)}${shardOf(stopped)}: ${reports[stopped]!.stop!.reason}` } : undefined;
+  for (const [i, r] of reports.entries()) {
+    if (r.restore?.outcome === 'failed') notes.push(`${label(i)}${shardOf(i)}: the person's image was not restored: ${r.restore.message}`);
+  }
   const coverage: Record<string, Record<string, number>> = {};
   for (const r of reports) {
     for (const [dimension, values] of Object.entries(r.coverage)) addCounts((coverage[dimension] ??= {}), values);
@@ -225,10 +236,11 @@ export function mergeReports(reports: readonly Report[], names: readonly string[
   const merged: Report = {
     schemaVersion: 1,
     tool: { ...first.tool },
-    verdict: computeVerdict(rules, mergePact(reports)),
+    verdict: computeVerdict(rules, mergePact(reports), stop !== undefined),
     spec: { ...first.spec },
     seed: first.seed,
-    target: { ...first.target },
+    // One embedded input makes the merged report no statement about an installation.
+    target: { ...first.target, embedded: reports.some((r) => r.target.embedded) },
     startedAt: starts[0] ?? first.startedAt,
     durationMs: reports.reduce((a, r) => a + r.durationMs, 0),
     configuration,
@@ -241,5 +253,6 @@ export function mergeReports(reports: readonly Report[], names: readonly string[
   };
   const pact = mergePact(reports);
   if (pact) merged.pact = pact;
+  if (stop) merged.stop = stop;
   return merged;
 }

@@ -47,6 +47,7 @@ const counterexample = {
     replay: str,
     path: str,
     seed: { type: 'integer' },
+    shrunk: { type: 'boolean' },
   },
 } as const;
 
@@ -109,7 +110,7 @@ export const reportSchema = {
   properties: {
     schemaVersion: { const: 1 },
     tool: { type: 'object', required: ['name', 'version'], properties: { name: str, version: str } },
-    verdict: { enum: ['conforms', 'conforms-with-warnings', 'does-not-conform'] },
+    verdict: { enum: ['conforms', 'conforms-with-warnings', 'does-not-conform', 'incomplete'] },
     spec: {
       type: 'object',
       required: ['file', 'sha256'],
@@ -150,6 +151,20 @@ export const reportSchema = {
       },
     },
     pact: { type: 'array', items: pactResult },
+    stop: {
+      type: 'object',
+      required: ['kind', 'reason', 'afterRequests'],
+      properties: {
+        kind: { enum: ['circuit-breaker', 'target-gone', 'throttled', 'credential-expired', 'interrupted'] },
+        reason: str,
+        afterRequests: count,
+      },
+    },
+    restore: {
+      type: 'object',
+      required: ['outcome', 'message'],
+      properties: { outcome: { enum: ['restored', 'removed', 'failed'] }, message: str },
+    },
     notes: { type: 'array', items: str },
     sha256: { type: 'string', pattern: '^[0-9a-fA-F]{64}$' },
     shards: {

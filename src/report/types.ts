@@ -2,9 +2,14 @@
  * The shape of reports/report.json. Everything a reporter shows comes from here: the HTML and
  * JUnit renderers read nothing else. Documented in README.md ("report.json").
  */
+import type { StopKind } from '../errors.js';
 import type { RuleLevel, RuleSource } from '../spec/rules.js';
 
-export type Verdict = 'conforms' | 'conforms-with-warnings' | 'does-not-conform';
+/**
+ * `incomplete`: the run stopped before it could judge every rule (see `Report.stop`) and no MUST
+ * rule had failed yet; a run that stopped after a MUST failure is `does-not-conform`.
+ */
+export type Verdict = 'conforms' | 'conforms-with-warnings' | 'does-not-conform' | 'incomplete';
 export type RuleStatus = 'pass' | 'fail' | 'warn' | 'not-run';
 
 export interface BodyPreview {
@@ -54,6 +59,8 @@ export interface Counterexample {
   /** fast-check's replay path. */
   path?: string;
   seed: number;
+  /** False when the run stopped before this case could be shrunk: it is the first failing case as sent. */
+  shrunk?: boolean;
 }
 
 export interface RuleResult {
@@ -124,6 +131,24 @@ export interface ShardSummary {
   sha256?: string;
 }
 
+/** Why a run stopped before its end. */
+export type { StopKind };
+
+export interface RunStop {
+  kind: StopKind;
+  /** One line, redacted: what happened and what to do. */
+  reason: string;
+  /** Requests sent when the run stopped. */
+  afterRequests: number;
+}
+
+/** What became of the configured person's image, which the run saves first and puts back. */
+export interface ImageRestore {
+  /** `restored`: the saved image was put back; `removed`: the person had none and the run's image was deleted; `failed`: see message. */
+  outcome: 'restored' | 'removed' | 'failed';
+  message: string;
+}
+
 export interface Report {
   schemaVersion: 1;
   tool: { name: string; version: string };
@@ -141,6 +166,10 @@ export interface Report {
   coverage: Record<string, Record<string, number>>;
   latency: LatencySummary;
   pact?: PactResult[];
+  /** Present when the run stopped before its end: the verdict is then `incomplete` unless a MUST rule had already failed. */
+  stop?: RunStop;
+  /** What became of the person's image (absent on merged reports and where nothing was saved). */
+  restore?: ImageRestore;
   /** Notes about the run that are not findings (e.g. the image restored). */
   notes: string[];
   /** Present on a report merged from several runs: the inputs, in order. */

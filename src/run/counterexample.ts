@@ -5,7 +5,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Case } from '../generate/case.js';
+import type { Case, CaseBody } from '../generate/case.js';
 import { sniffImageFormat } from '../generate/images/media-types.js';
 import type { BodyPreview, Counterexample } from '../report/types.js';
 import type { Redactor } from '../transport/redact.js';
@@ -30,7 +30,8 @@ export function preview(bytes: Uint8Array, mediaType: string | undefined, redact
     if (isText(head)) p.text = redactor.text(head.toString('utf8'));
     else p.hex = head.toString('hex');
   }
-  if (sniffImageFormat(bytes) && bytes.length <= THUMBNAIL_MAX) p.imageBase64 = Buffer.from(bytes).toString('base64');
+  // A thumbnail only of bytes that held no secret (it shows them whole, base64-encoded).
+  if (sniffImageFormat(bytes) && bytes.length <= THUMBNAIL_MAX && safe === bytes) p.imageBase64 = Buffer.from(bytes).toString('base64');
   return p;
 }
 
@@ -42,6 +43,77 @@ export function shq(s: string): string {
 /** Environment variable that stands for a sensitive header in a replay. */
 export function placeholderFor(header: string): string {
   return `SO_HEADER_${header.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`;
+}
+
+/** Header names safe inside double quotes, also in an interactive bash (no `"`, `$`, `` ` ``, `\` or history's `!`). */
+const PLAIN_HEADER_NAME = /^[A-Za-z0-9#%&'*+.^_|~-]+$/;
+
+/** A curl `-H` argument that sends `name: value`; an empty value needs curl's `name;` form (`name:` would drop the header). */
+export function headerArg(name: string, value: string): string {
+  return shq(value === '' ? `${name};` : `${name}: ${value}`);
+}
+
+/** A curl `-H` argument whose value is read from the header's environment placeholder when the line runs. */
+export function placeholderHeaderArg(name: string): string {
+  const ref = `\${${placeholderFor(name)}}`;
+  return PLAIN_HEADER_NAME.test(name) ? `"${name}: ${ref}"` : `${shq(`${name}: `)}"${ref}"`;
+}
+
+/** A curl `-H` argument that stops curl from sending a header of its own (`name:`). */
+function dropHeaderArg(name: string): string {
+  return shq(`${name}:`);
+}
+
+/** A file name or type inside a curl `-F` value, double-quoted when curl's `;`/`,` syntax would split it. */
+function formWord(s: string): string {
+  return /[;,"\\\s]/.test(s) ? `"${s.replace(/["\\]/g, (m) => `\\${m}`)}"` : s;
+}
+
+/** What the curl line replays. */
+export interface CurlRequest {
+  method: string;
+  /** The full URL, already redacted. */
+  url: string;
+  /** Every header the case set (credentials included); sensitive ones become placeholders. */
+  headers: Record<string, string>;
+  body: CaseBody;
+  /** The saved body, relative to the report folder. */
+  file: string;
+  /** Bytes of the saved body. */
+  bodySize: number;
+}
+
+/** Bodies from this size on make curl ask for `Expect: 100-continue` (older curl: above 1 KiB; newer: 1 MiB). */
+const CURL_EXPECT_THRESHOLD = 1024;
+
+/**
+ * The curl command that sends what the case sent, to the URL it was sent to, pasted into a clean
+ * shell in the report folder: the URL is written in full (no variable a fresh shell lacks, and
+ * credentials only ever go where the report says the case went), every header is shell-quoted,
+ * sensitive ones read `"${SO_HEADER_X}"`, and the headers curl would add on its own (Accept,
+ * User-Agent, a form Content-Type for a raw body without one, Expect) are set or dropped to match.
+ */
+export function curlLine(r: CurlRequest, redactor: Redactor): string {
+  const args = ['curl', '-sS', '-i', '--http1.1', '--globoff', '--path-as-is', '-X', r.method, shq(r.url)];
+  // The headers as the transport sends them: its User-Agent, the case's, the raw body's Content-Type.
+  const sent: Record<string, string> = { 'user-agent': userAgent, ...lowerKeys(r.headers) };
+  if (r.body.kind === 'raw' && r.body.contentType) sent['content-type'] = r.body.contentType;
+  for (const [k, v] of Object.entries(sent)) args.push('-H', redactor.isSensitiveHeader(k) ? placeholderHeaderArg(k) : headerArg(k, redactor.text(v)));
+  // Headers curl adds on its own that the case did not send.
+  if (sent.accept === undefined) args.push('-H', dropHeaderArg('accept'));
+  if (r.body.kind === 'raw') {
+    if (sent['content-type'] === undefined) args.push('-H', dropHeaderArg('content-type'));
+    if (r.bodySize >= CURL_EXPECT_THRESHOLD) args.push('-H', dropHeaderArg('expect'));
+    args.push('--data-binary', shq(`@${r.file}`));
+  } else {
+    args.push('-H', dropHeaderArg('expect'));
+    for (const p of r.body.parts) args.push('-F', shq(`${p.field}=@${formWord(r.file)};type=${formWord(p.contentType)};filename=${formWord(p.filename)}`));
+  }
+  return args.join(' ');
+}
+
+function lowerKeys(h: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(h).map(([k, v]) => [k.toLowerCase(), v]));
 }
 
 export interface CounterexampleInput {
@@ -78,24 +150,14 @@ export async function buildCounterexample(x: CounterexampleInput): Promise<Count
   body.file = file;
 
   const url = x.baseUrl + c.path;
-  const curl = ['curl', '-sS', '-i', '-X', c.recipe.method, `"$SO_TARGET"${shq(c.path)}`];
-  for (const [k, v] of Object.entries({ ...c.headers, ...c.authHeaders })) {
-    if (redactor.isSensitiveHeader(k)) curl.push('-H', `"${k}: \${${placeholderFor(k)}}"`);
-    else curl.push('-H', shq(`${k}: ${redactor.text(v)}`));
-  }
-  if (c.body.kind === 'raw') {
-    if (c.body.contentType) curl.push('-H', shq(`content-type: ${c.body.contentType}`));
-    curl.push('--data-binary', shq(`@${file}`));
-  } else {
-    for (const p of c.body.parts) curl.push('-F', shq(`${p.field}=@${file};type=${p.contentType};filename=${p.filename}`));
-  }
+  const curl = curlLine({ method: c.recipe.method, url: redactor.text(url), headers: { ...c.headers, ...c.authHeaders }, body: c.body, file, bodySize: bytes.length }, redactor);
   const replay = ['person-image-conformance', 'run', ...x.targetArgs, '--seed', String(x.seed), '--runs', String(x.runs), '--only', x.rule].join(' ');
 
   const ce: Counterexample = {
     description: redactor.text(c.description),
     message: redactor.text(x.message),
     request: { method: c.recipe.method, url: redactor.text(url), headers: redactor.headers(sent), body },
-    curl: `SO_TARGET=${shq(x.baseUrl)} ${curl.join(' ')}`,
+    curl,
     replay,
     seed: x.seed,
   };

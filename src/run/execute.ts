@@ -1,21 +1,26 @@
 /**
  * Sends one case and gathers what its rules need around it: the baseline without language
  * headers, ImageInfo before and after a refused request, ImageInfo and the image after an upload.
+ * Requests with a valid credential take it from the keeper when they are sent, and a refusal of a
+ * credential the target accepted earlier is told apart from a broken rule (see `sendAuthenticated`).
  */
 import type { CaseExtra } from '../checks/types.js';
 import { imageDecodes } from '../checks/round-trip.js';
+import type { CredentialScheme } from '../config/credentials.js';
 import type { Case } from '../generate/case.js';
 import type { SpecModel } from '../spec/model.js';
 import { personPath } from '../spec/model.js';
-import type { Transport } from '../transport/client.js';
+import type { Transport, WireRequest } from '../transport/client.js';
 import type { Observation } from '../transport/observation.js';
+import type { CredentialKeeper } from './credential-keeper.js';
 import { blobIdOfImageInfo } from './image-session.js';
 
 export interface ExecutionContext {
   transport: Transport;
   model: SpecModel;
-  /** Headers of the first configured credential, for reads of the person's state. */
-  readHeaders: Record<string, string>;
+  credentials: CredentialKeeper;
+  /** The configured person: the known-good ImageInfo read that tells an expired credential from a broken rule. */
+  personId: number;
 }
 
 export interface Executed {
@@ -23,15 +28,44 @@ export interface Executed {
   extra: CaseExtra;
 }
 
+const refused = (o: Observation) => o.status === 401 || o.status === 403;
+
+/** Renewals one request may ask for before its answer is taken as it is. */
+const MAX_RENEWALS_PER_REQUEST = 2;
+
+/**
+ * Sends a request with the scheme's current credential. When the target refuses a credential it
+ * accepted earlier, a plain ImageInfo read with the same credential decides: refused too, the
+ * credential expired (renewed, and the request sent again; or CredentialExpiredError); accepted,
+ * the refusal is the target's answer to this request and is judged.
+ */
+export async function sendAuthenticated(ctx: ExecutionContext, scheme: CredentialScheme, build: (auth: Record<string, string>) => WireRequest): Promise<Observation> {
+  const keeper = ctx.credentials;
+  for (let renewals = 0; ; renewals++) {
+    const generation = keeper.generation(scheme);
+    const o = await ctx.transport.send(build(keeper.headers(scheme)));
+    if (!refused(o) || !keeper.wasAccepted(scheme) || renewals >= MAX_RENEWALS_PER_REQUEST) return o;
+    if (keeper.generation(scheme) === generation) {
+      const path = personPath(ctx.model.imageInfoPath, ctx.model.personIdParameter.name, String(ctx.personId));
+      const probe = await ctx.transport.send({ method: 'GET', path, headers: { ...keeper.headers(scheme), accept: 'application/json' }, expectHealthy: true });
+      if (!refused(probe)) return o;
+      await keeper.renew(scheme, generation);
+    }
+  }
+}
+
 function send(ctx: ExecutionContext, c: Case, headers: Record<string, string>): Promise<Observation> {
   // Valid uploads are what a healthy server answers below 500: the circuit breaker counts them (a 5xx on invalid input is a finding, not sickness).
   const expectHealthy = c.recipe.family === 'valid-upload' || c.recipe.family === 'round-trip';
-  return ctx.transport.send({ method: c.recipe.method, path: c.path, headers: { ...headers, ...c.authHeaders }, body: c.body, expectHealthy });
+  const request = (auth: Record<string, string>): WireRequest => ({ method: c.recipe.method, path: c.path, headers: { ...headers, ...auth }, body: c.body, expectHealthy });
+  const auth = c.recipe.auth;
+  return auth.kind === 'valid' ? sendAuthenticated(ctx, auth.scheme, request) : ctx.transport.send(request(c.authHeaders));
 }
 
 function read(ctx: ExecutionContext, template: string, segment: string, accept?: string): Promise<Observation> {
   const path = personPath(template, ctx.model.personIdParameter.name, encodeURIComponent(segment));
-  return ctx.transport.send({ method: 'GET', path, headers: { ...ctx.readHeaders, ...(accept ? { accept } : {}) }, expectHealthy: segment === String(Number(segment)) && Number(segment) > 0 });
+  const expectHealthy = segment === String(Number(segment)) && Number(segment) > 0;
+  return sendAuthenticated(ctx, ctx.credentials.readScheme, (auth) => ({ method: 'GET', path, headers: { ...auth, ...(accept ? { accept } : {}) }, expectHealthy }));
 }
 
 async function blobId(ctx: ExecutionContext, segment: string): Promise<number | undefined> {

@@ -3,7 +3,9 @@
  * saved bytes with their Content-Type, or DELETE when the person had none.
  */
 import { request, type Dispatcher } from 'undici';
-import { ConnectivityError } from '../errors.js';
+import { ConfigError, ConnectivityError } from '../errors.js';
+import { sniffImageFormat } from '../generate/images/media-types.js';
+import type { ImageRestore } from '../report/types.js';
 import type { SpecModel } from '../spec/model.js';
 import { personPath } from '../spec/model.js';
 import { userAgent } from '../version.js';
@@ -45,6 +47,13 @@ function opts(ctx: ImageSessionContext, extra: Record<string, string> = {}) {
   };
 }
 
+/** " (did you mean …/api/v1?)" when the base URL does not end in /api/v1, else ''. */
+export function apiBaseHint(baseUrl: string): string {
+  const base = baseUrl.replace(/\/+$/, '');
+  if (/\/api\/v1$/i.test(new URL(base).pathname)) return '';
+  return ` (did you mean ${/\/api$/i.test(base) ? `${base}/v1` : `${base}/api/v1`}?)`;
+}
+
 /** The BlobId of a 200 ImageInfo body, or undefined when the body holds none. */
 export function blobIdOfImageInfo(status: number | undefined, body: string): number | undefined {
   if (status !== 200) return undefined;
@@ -67,8 +76,16 @@ export async function snapshotImage(ctx: ImageSessionContext, personId: number):
   const bytes = Buffer.from(await res.body.arrayBuffer());
   const snapshot: ImageSnapshot = { personId };
   if (res.statusCode === 200 && bytes.length > 0) {
-    const type = res.headers['content-type'];
-    snapshot.image = { bytes, contentType: (Array.isArray(type) ? type[0] : type) ?? 'application/octet-stream' };
+    const header = res.headers['content-type'];
+    const type = (Array.isArray(header) ? header[0] : header) ?? 'application/octet-stream';
+    // Only an image is ever put back: a web page answered in its place means the URL is not the API.
+    if (!sniffImageFormat(bytes)) {
+      throw new ConfigError(
+        `GET ${ctx.model.imagePath.replace(/\{[^}]+\}/, String(personId))} answered 200 with ${bytes.length} bytes of ${type.split(';')[0]} that are no image; ` +
+          `is --target the API's base URL (up to and including /api/v1)?${apiBaseHint(ctx.baseUrl)}`,
+      );
+    }
+    snapshot.image = { bytes, contentType: type };
   } else if (res.statusCode !== 404) {
     const location = res.statusCode >= 300 && res.statusCode < 400 ? res.headers.location : undefined;
     throw new ConnectivityError(
@@ -82,10 +99,11 @@ export async function snapshotImage(ctx: ImageSessionContext, personId: number):
 }
 
 /**
- * Puts the snapshot back. Returns a note saying what was done. A target that fails the restore
- * (5xx, a dropped connection, a timeout) is given a few more attempts, a second or two apart.
+ * Puts the snapshot back and says what was done. A target that fails the restore (5xx, a dropped
+ * connection, a timeout) is given a few more attempts, a second or two apart; a refusal (4xx)
+ * throws RestoreRefused at once.
  */
-export async function restoreImage(ctx: ImageSessionContext, snapshot: ImageSnapshot): Promise<string> {
+export async function restoreImage(ctx: ImageSessionContext, snapshot: ImageSnapshot): Promise<ImageRestore> {
   const attempts = Math.max(1, ctx.restoreAttempts ?? 3);
   for (let i = 1; ; i++) {
     try {
@@ -98,7 +116,7 @@ export async function restoreImage(ctx: ImageSessionContext, snapshot: ImageSnap
   }
 }
 
-class RestoreRefused extends Error {
+export class RestoreRefused extends Error {
   constructor(
     message: string,
     readonly status: number,
@@ -107,17 +125,17 @@ class RestoreRefused extends Error {
   }
 }
 
-async function restoreOnce(ctx: ImageSessionContext, snapshot: ImageSnapshot): Promise<string> {
+async function restoreOnce(ctx: ImageSessionContext, snapshot: ImageSnapshot): Promise<ImageRestore> {
   const target = url(ctx, ctx.model.imagePath, snapshot.personId);
   if (snapshot.image) {
     const contentType = snapshot.image.contentType.split(';')[0]?.trim() ?? snapshot.image.contentType;
     const res = await request(target, { method: 'PUT', body: snapshot.image.bytes, ...opts(ctx, { 'content-type': contentType }) });
     await res.body.dump();
     if (res.statusCode !== 200) throw new RestoreRefused(`restoring person ${snapshot.personId}'s image failed: PUT answered ${res.statusCode}`, res.statusCode);
-    return `person ${snapshot.personId}'s image restored (${snapshot.image.bytes.length} bytes, ${contentType})`;
+    return { outcome: 'restored', message: `person ${snapshot.personId}'s image restored (${snapshot.image.bytes.length} bytes, ${contentType})` };
   }
   const res = await request(target, { method: 'DELETE', ...opts(ctx) });
   await res.body.dump();
   if (res.statusCode >= 300 && res.statusCode !== 404) throw new RestoreRefused(`removing the run's image from person ${snapshot.personId} failed: DELETE answered ${res.statusCode}`, res.statusCode);
-  return `person ${snapshot.personId} had no image; the run's image was removed`;
+  return { outcome: 'removed', message: `person ${snapshot.personId} had no image; the run's image was removed` };
 }

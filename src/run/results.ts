@@ -1,8 +1,18 @@
 /** Per-rule counters, coverage and latency of a run: bounded, whatever the number of cases. */
+import type { CaseRecipe } from '../generate/case.js';
 import type { Counterexample, RuleResult, RuleStatus } from '../report/types.js';
 import type { Rule } from '../spec/rules.js';
+import type { Observation } from '../transport/observation.js';
 import type { Judgement } from './judge.js';
 import { LatencyHistogram } from './latency.js';
+
+/** The first case that broke a rule, as sent and answered: a counterexample when it cannot be shrunk. */
+export interface Evidence {
+  recipe: CaseRecipe;
+  o: Observation;
+  message: string;
+  severity: 'fail' | 'warn';
+}
 
 interface RuleTally {
   cases: number;
@@ -15,6 +25,8 @@ interface RuleTally {
   observations: Map<string, number>;
   counterexample?: Counterexample;
   counterexampleSeverity?: 'fail' | 'warn';
+  /** The first failing case (else the first warning one), kept until a counterexample replaces it. */
+  evidence?: Evidence;
 }
 
 export class RunResults {
@@ -30,10 +42,13 @@ export class RunResults {
     return this.tallies.get(rule)!;
   }
 
-  record(family: string, index: number, j: Judgement, coverage: Record<string, string>): void {
+  record(family: string, index: number, j: Judgement, coverage: Record<string, string>, sent?: { recipe: CaseRecipe; o: Observation }): void {
     for (const id of j.exercised) this.tally(id).cases++;
     for (const f of j.findings) {
       const t = this.tally(f.rule);
+      if (sent && t.counterexampleSeverity !== 'fail' && (!t.evidence || (t.evidence.severity === 'warn' && f.severity === 'fail'))) {
+        t.evidence = { recipe: sent.recipe, o: sent.o, message: f.message, severity: f.severity };
+      }
       if (f.severity === 'fail') {
         t.failures++;
         if (!t.firstFail.has(family) || t.firstFail.get(family)! > index) t.firstFail.set(family, index);
@@ -59,12 +74,19 @@ export class RunResults {
     t.counterexample = ce;
     t.counterexampleSeverity = severity;
     t.message = ce.message;
+    delete t.evidence;
   }
 
-  ruleResults(selected: ReadonlySet<string>): RuleResult[] {
+  /**
+   * The report's rule results. `finished(rule)` says whether every family that exercises the rule
+   * ran to its end: a rule that did not finish (the run stopped early) is `not-run` unless it
+   * already failed or warned.
+   */
+  ruleResults(selected: ReadonlySet<string>, finished: (rule: Rule) => boolean = () => true): RuleResult[] {
     return this.rules.map((r) => {
       const t = this.tally(r.id);
-      const status: RuleStatus = !selected.has(r.id) || t.cases === 0 ? 'not-run' : t.failures > 0 ? 'fail' : t.warnings > 0 ? 'warn' : 'pass';
+      const judged = t.failures > 0 || t.warnings > 0 || finished(r);
+      const status: RuleStatus = !selected.has(r.id) || t.cases === 0 || !judged ? 'not-run' : t.failures > 0 ? 'fail' : t.warnings > 0 ? 'warn' : 'pass';
       const out: RuleResult = { id: r.id, level: r.level, source: r.source, title: r.title, status, cases: t.cases, failures: t.failures, warnings: t.warnings };
       if (t.message && status !== 'pass') out.message = t.message;
       if (t.counterexample) out.counterexample = t.counterexample;

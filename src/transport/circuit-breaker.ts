@@ -56,7 +56,7 @@ export class CircuitBreaker {
     if (o.error?.code === 'refused') this.refusedInARow++;
     else if (o.status !== undefined || o.error) this.refusedInARow = 0;
     if (this.refusedInARow >= this.maxRefused && !this.trippedWith) {
-      this.trippedWith = new TargetUnrecoverableError(`the target went away: ${this.refusedInARow} connections in a row were refused; the run stopped`);
+      this.trippedWith = new TargetUnrecoverableError(`the target went away: ${this.refusedInARow} connections in a row were refused; the run stopped`, 'target-gone');
     }
     if (!expectHealthy) return;
     this.recent.push(isSick(o));

@@ -43,6 +43,8 @@ export interface WireRequest {
   body?: CaseBody;
   /** A request a healthy server answers below 500 (a valid upload, a read): counted by the circuit breaker. */
   expectHealthy?: boolean;
+  /** This request's deadline instead of the run's (the pre-flight's short one). */
+  timeoutMs?: number;
 }
 
 const DEFAULT_MAX_RESPONSE = 16 * 1024 * 1024;
@@ -101,6 +103,7 @@ export class Transport {
   private sent = 0;
   private uploaded = 0;
   private throttledMs = 0;
+  private afterTrip = 0;
   readonly breaker: CircuitBreaker;
 
   constructor(readonly options: TransportOptions) {
@@ -129,6 +132,15 @@ export class Transport {
     return this.options.maxUploadBytes !== undefined && this.uploaded >= this.options.maxUploadBytes;
   }
 
+  /**
+   * Lets `requests` more requests through after the breaker tripped: the few that shrink a
+   * counterexample the run already has (a server that fails every valid upload still gets a
+   * small, replayable one), not a way round the breaker.
+   */
+  allowAfterTrip(requests: number): void {
+    this.afterTrip = requests;
+  }
+
   /** The dispatcher (connection pool, TLS settings) for the run's other requests (image save/restore). */
   get dispatcher(): Dispatcher {
     return this.agent;
@@ -137,7 +149,8 @@ export class Transport {
   async send(req: WireRequest): Promise<Observation> {
     const maxThrottle = this.options.maxThrottleMs ?? 120_000;
     for (;;) {
-      this.breaker.check();
+      if (this.breaker.tripped && this.afterTrip > 0) this.afterTrip--;
+      else this.breaker.check();
       const o = await this.once(req);
       const throttled = o.status === 429 || (o.status === 503 && o.headers['retry-after'] !== undefined);
       if (!throttled) {
@@ -148,6 +161,7 @@ export class Transport {
       if (this.throttledMs + wait > maxThrottle) {
         throw new TargetUnrecoverableError(
           `the target kept throttling (${o.status} with Retry-After) for over ${Math.round(maxThrottle / 1000)} s in all; try a lower --rate`,
+          'throttled',
         );
       }
       this.throttledMs += wait;
@@ -167,16 +181,17 @@ export class Transport {
     const cap = this.options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE;
     // One deadline over the whole exchange: a body trickling in byte by byte, or a request undici
     // never puts on the wire, ends as a timeout instead of a hang.
+    const timeoutMs = req.timeoutMs ?? this.options.timeoutMs;
     const deadline = new AbortController();
-    const timer = setTimeout(() => deadline.abort(Object.assign(new Error(`no complete answer within ${this.options.timeoutMs} ms`), { code: 'DEADLINE' })), this.options.timeoutMs);
+    const timer = setTimeout(() => deadline.abort(Object.assign(new Error(`no complete answer within ${timeoutMs} ms`), { code: 'DEADLINE' })), timeoutMs);
     try {
       const res = await request(this.options.baseUrl + req.path, {
         method: req.method as 'GET',
         headers,
         ...(payload !== undefined ? { body: payload } : {}),
         dispatcher: this.agent,
-        headersTimeout: this.options.timeoutMs,
-        bodyTimeout: this.options.timeoutMs,
+        headersTimeout: timeoutMs,
+        bodyTimeout: timeoutMs,
         signal: deadline.signal,
       });
       const chunks: Buffer[] = [];

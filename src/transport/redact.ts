@@ -6,14 +6,28 @@ import type { SpecModel } from '../spec/model.js';
 
 export const REDACTED = '[REDACTED]';
 
+/** The forms a secret can take in a request record: as it is, percent-encoded (URLs, form bodies) and base64-encoded. */
+function formsOf(secret: string): string[] {
+  return [secret, encodeURIComponent(secret), Buffer.from(secret, 'utf8').toString('base64')];
+}
+
 export class Redactor {
-  private readonly secrets: string[];
+  private secrets: string[] = [];
+  /** The same secrets as their UTF-8 bytes read as latin1, for `bytes`. */
+  private secretBytes: string[] = [];
   private readonly sensitiveHeaders: Set<string>;
 
   constructor(secrets: Iterable<string>, sensitiveHeaders: Iterable<string>) {
-    // Longest first, so that a secret containing another is replaced whole.
-    this.secrets = [...new Set([...secrets].filter((s) => s.length >= 4))].sort((a, b) => b.length - a.length);
     this.sensitiveHeaders = new Set([...sensitiveHeaders].map((h) => h.toLowerCase()));
+    this.addSecrets(secrets);
+  }
+
+  /** Learns further secrets (a credential renewed during the run); from now on they are redacted too. */
+  addSecrets(secrets: Iterable<string>): void {
+    const added = [...secrets].filter((s) => s.length >= 4).flatMap(formsOf);
+    // Longest first, so that a secret containing another is replaced whole.
+    this.secrets = [...new Set([...this.secrets, ...added])].sort((a, b) => b.length - a.length);
+    this.secretBytes = this.secrets.map((s) => Buffer.from(s, 'utf8').toString('latin1'));
   }
 
   /** Header names whose values are always redacted: Authorization, Cookie, Set-Cookie, and the spec's app-token and XSRF headers. */
@@ -29,9 +43,7 @@ export class Redactor {
   }
 
   text(s: string): string {
-    let out = s;
-    for (const secret of this.secrets) if (out.includes(secret)) out = out.split(secret).join(REDACTED);
-    return out;
+    return replaceAll(s, this.secrets);
   }
 
   headers(h: Record<string, string>): Record<string, string> {
@@ -43,7 +55,13 @@ export class Redactor {
   /** Redacts secrets appearing in a byte buffer (for previews of bodies); returns the same buffer when none does. */
   bytes(b: Uint8Array): Uint8Array {
     const s = Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('latin1');
-    const r = this.text(s);
+    const r = replaceAll(s, this.secretBytes);
     return r === s ? b : Buffer.from(r, 'latin1');
   }
+}
+
+function replaceAll(s: string, secrets: readonly string[]): string {
+  let out = s;
+  for (const secret of secrets) if (out.includes(secret)) out = out.split(secret).join(REDACTED);
+  return out;
 }

@@ -137,8 +137,9 @@ export const brokenTargets: Record<string, BrokenTarget> = {
     behaviour: { parsePersonId: (s, c) => d.parsePersonId(String(Number.parseInt(s, 10) || s), c) },
   },
   'valid-credentials-accepted': {
-    breaks: 'refuses Basic credentials',
-    behaviour: { authenticate: (h, c) => (/^basic /i.test(h.authorization ?? '') ? { ok: false, status: 401, message: 'Basic is off' } : d.authenticate(h, c)) },
+    // Reads with Basic work (so the pre-flight accepts the credential); saves with it are refused.
+    breaks: 'refuses Basic credentials on image saves',
+    behaviour: { authenticate: (h, c) => (/^basic /i.test(h.authorization ?? '') && h['content-type'] !== undefined ? { ok: false, status: 401, message: 'Basic is off' } : d.authenticate(h, c)) },
   },
   'bad-credentials-rejected': {
     breaks: 'lets unknown auth schemes through',

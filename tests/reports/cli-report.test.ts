@@ -9,7 +9,7 @@ import { ConfigError, UsageError } from '../../src/errors.js';
 import { verifyReport } from '../../src/report/canonical.js';
 import { parseReport } from '../../src/report/schema.js';
 import type { Report } from '../../src/report/types.js';
-import { conformingReport, failingReport } from '../fixtures/reports.js';
+import { HOSTILE, conformingReport, embeddedReport, failingReport, incompleteReport, stoppedFailingReport } from '../fixtures/reports.js';
 
 let dir: string;
 beforeEach(async () => {
@@ -48,6 +48,69 @@ describe('reportCommand', () => {
     expect(await readFile(join(dir, 'again', 'report.html'), 'utf8')).toContain('(matches the content)');
     expect(await readFile(join(dir, 'again', 'junit.xml'), 'utf8')).toContain('valid-raw-upload');
     expect(s.text()).toContain('verdict: does-not-conform');
+  });
+
+  it('exit 2 on an incomplete report, and the verdict line names why the run stopped', async () => {
+    const report = incompleteReport();
+    const { json } = await writeReports(report, join(dir, 'run'));
+    const s = sink();
+    const code = await reportCommand({ files: [json], outDir: join(dir, 'again'), verify: false, out: s.out });
+    expect(code).toBe(2);
+    expect(s.text()).toContain(`verdict: incomplete (the run stopped early, circuit-breaker after 812 requests: ${report.stop!.reason})\n`);
+    expect(await readFile(join(dir, 'again', 'report.html'), 'utf8')).toContain('class="verdict incomplete"');
+    expect(await readFile(join(dir, 'again', 'junit.xml'), 'utf8')).toContain('errors="1"');
+    // --verify only tells untouched from edited, whatever the verdict.
+    const v = sink();
+    expect(await reportCommand({ files: [json], outDir: dir, verify: true, out: v.out })).toBe(0);
+    expect(v.text()).toMatch(/untouched/);
+  });
+
+  it('exit 1 for a does-not-conform report that stopped early; 0 for conforming; the stop reason on one line', async () => {
+    const stopped = stoppedFailingReport();
+    stopped.stop!.reason = `interrupted\r\n\u001b[2Jby ${HOSTILE}`;
+    const a = await writeReports(stopped, join(dir, 'a'));
+    const s = sink();
+    expect(await reportCommand({ files: [a.json], outDir: join(dir, 'a2'), verify: false, out: s.out })).toBe(1);
+    const verdictLine = s.text().split('\n').find((l) => l.startsWith('verdict: '))!;
+    expect(verdictLine).toMatch(/^verdict: does-not-conform \(the run stopped early, interrupted after 301 requests: interrupted \[2Jby <script>/);
+    expect(verdictLine).not.toMatch(/[\u0000-\u001f\u202e]/);
+
+    const ok = await writeReports(conformingReport(), join(dir, 'ok'));
+    const o = sink();
+    expect(await reportCommand({ files: [ok.json], outDir: join(dir, 'ok2'), verify: false, out: o.out })).toBe(0);
+    expect(o.text()).toContain('verdict: conforms\n');
+    expect(o.text()).not.toContain('warning:');
+  });
+
+  it('warns that an embedded-target report certifies nothing, and about an image not restored', async () => {
+    const { json } = await writeReports(embeddedReport(), join(dir, 'emb'));
+    const s = sink();
+    expect(await reportCommand({ files: [json], outDir: join(dir, 'emb2'), verify: false, out: s.out })).toBe(0);
+    expect(s.text()).toContain('warning: run against the embedded reference target, not an installation: this report certifies nothing about a SuperOffice installation');
+    const failed = incompleteReport();
+    failed.restore = { outcome: 'failed', message: 'PUT answered 503 three times' };
+    const f = await writeReports(failed, join(dir, 'f'));
+    const t = sink();
+    expect(await reportCommand({ files: [f.json], outDir: join(dir, 'f2'), verify: false, out: t.out })).toBe(2);
+    expect(t.text()).toContain("warning: the person's image was not restored: PUT answered 503 three times\n");
+    expect(t.text()).not.toContain('embedded');
+  });
+
+  it('merging a stopped shard with a finished one gives incomplete (exit 2) and names the stopped shard', async () => {
+    const a = conformingReport();
+    a.configuration.shard = '1/2';
+    const b = incompleteReport();
+    b.configuration.shard = '2/2';
+    const pa = await writeReports(a, join(dir, 's1'));
+    const pb = await writeReports(b, join(dir, 's2'));
+    const s = sink();
+    const code = await reportCommand({ files: [pa.json, pb.json], outDir: join(dir, 'merged'), verify: false, out: s.out });
+    expect(code).toBe(2);
+    const merged = JSON.parse(await readFile(join(dir, 'merged', 'report.json'), 'utf8')) as Report;
+    expect(merged.verdict).toBe('incomplete');
+    expect(merged.stop).toEqual({ ...b.stop, reason: `${pb.json} (shard 2/2): ${b.stop!.reason}` });
+    expect(s.text()).toContain(`verdict: incomplete (the run stopped early, circuit-breaker after 812 requests: ${pb.json} (shard 2/2): `);
+    expect(parseReport(merged, 'merged')).toBeTruthy();
   });
 
   it('--verify says untouched (0) or edited (1)', async () => {
@@ -111,6 +174,33 @@ describe('reportCommand', () => {
 });
 
 describe('parseReport', () => {
+  it('accepts the stopped, incomplete and embedded fixtures and rejects a bad stop or restore', () => {
+    for (const make of [incompleteReport, stoppedFailingReport, embeddedReport]) {
+      const report = JSON.parse(JSON.stringify(make())) as Report;
+      expect(parseReport(report, make.name)).toEqual(report);
+    }
+    const kind = incompleteReport() as unknown as { stop: { kind: string } };
+    kind.stop.kind = 'breaker';
+    expect(() => parseReport(kind, 'k.json')).toThrow(
+      'k.json is not a valid report.json: /stop/kind must be one of "circuit-breaker", "target-gone", "throttled", "credential-expired", "interrupted"',
+    );
+    const noReason = incompleteReport() as unknown as { stop: Partial<Report['stop']> };
+    delete noReason.stop!.reason;
+    expect(() => parseReport(noReason, 'r.json')).toThrow('r.json is not a valid report.json: /stop lacks the member "reason"');
+    const after = incompleteReport();
+    after.stop!.afterRequests = -1;
+    expect(() => parseReport(after, 'a.json')).toThrow(/a\.json is not a valid report\.json: \/stop\/afterRequests/);
+    const outcome = incompleteReport() as unknown as { restore: { outcome: string } };
+    outcome.restore.outcome = 'lost';
+    expect(() => parseReport(outcome, 'o.json')).toThrow('o.json is not a valid report.json: /restore/outcome must be one of "restored", "removed", "failed"');
+    const shrunk = stoppedFailingReport() as unknown as { rules: { counterexample?: { shrunk: unknown } }[] };
+    shrunk.rules.find((r) => r.counterexample)!.counterexample!.shrunk = 'no';
+    expect(() => parseReport(shrunk, 's.json')).toThrow(/s\.json is not a valid report\.json: \/rules\/0\/counterexample\/shrunk must be boolean/);
+    const verdict = conformingReport() as unknown as { verdict: string };
+    verdict.verdict = 'unfinished';
+    expect(() => parseReport(verdict, 'v.json')).toThrow(/\/verdict must be one of "conforms", "conforms-with-warnings", "does-not-conform", "incomplete"/);
+  });
+
   it('accepts the fixtures and names the first problem of a malformed report', () => {
     expect(parseReport(JSON.parse(JSON.stringify(failingReport())), 'f')).toBeTruthy();
     const noLatency = conformingReport() as Partial<Report>;

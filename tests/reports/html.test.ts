@@ -1,12 +1,22 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { render } from '../../reporters/html.js';
+import { embeddedWarning, render } from '../../reporters/html.js';
 import { stampReport } from '../../src/report/canonical.js';
 import type { Report } from '../../src/report/types.js';
 import { loadRules } from '../../src/spec/rules.js';
 import { packageRoot } from '../../src/package-root.js';
-import { HOSTILE, conformingReport, failingReport, pngBytes } from '../fixtures/reports.js';
+import {
+  HOSTILE,
+  UNREACHED,
+  conformingReport,
+  embeddedReport,
+  failingReport,
+  incompleteReport,
+  pngBytes,
+  stoppedFailingReport,
+} from '../fixtures/reports.js';
 
 /** Appends HOSTILE to every string and every object key of a JSON value. */
 function poison<T>(value: T): T {
@@ -20,6 +30,20 @@ function poison<T>(value: T): T {
 
 function scripts(html: string): number {
   return (html.match(/<script/gi) ?? []).length;
+}
+
+/** The verdict section of a page. */
+function verdictSection(html: string): string {
+  const m = /<section id="verdict"[\s\S]*?<\/section>/.exec(html);
+  expect(m).not.toBeNull();
+  return m![0];
+}
+
+/** The run details ("What was tested") of a page. */
+function testedSection(html: string): string {
+  const m = /<section id="tested"[\s\S]*?<\/section>/.exec(html);
+  expect(m).not.toBeNull();
+  return m![0];
 }
 
 describe('render (HTML)', () => {
@@ -163,6 +187,109 @@ describe('render (HTML)', () => {
     expect(render(report)).toContain('(matches the content)');
     report.rules[0]!.failures = 0;
     expect(render(report)).toContain('This report was changed after the run.');
+  });
+
+  it('an incomplete verdict has its own label and grey style, distinct from pass, warn and fail', () => {
+    const html = render(incompleteReport());
+    const verdict = verdictSection(html);
+    expect(verdict).toContain('<section id="verdict" class="verdict incomplete"');
+    expect(verdict).toContain('Incomplete: the run stopped before it could judge every rule</h2>');
+    expect(verdict).not.toMatch(/class="verdict (pass|warn|fail)"/);
+    expect(verdict).toContain('this is no verdict on the target');
+    expect(html).toContain('<title>Incomplete: the run stopped before it could judge every rule · ');
+    expect(html).toMatch(/\.verdict\.incomplete\{[^}]*var\(--nr-bg\)/);
+    expect(html).toMatch(/\.verdict\.incomplete \.verdict-icon\{/);
+    // The CSP still allows the page's own (changed) style: its hash is of the style as sent.
+    const style = /<style>([\s\S]*?)<\/style>/.exec(html)![1]!;
+    expect(html).toContain(`'sha256-${createHash('sha256').update(style, 'utf8').digest('base64')}'`);
+  });
+
+  it('says why the run stopped (reason, kind, requests) and that unfinished rules are not run', () => {
+    const report = incompleteReport();
+    const verdict = verdictSection(render(report));
+    expect(verdict).toContain('<strong>The run stopped early:</strong> 10 of the last 20 requests');
+    expect(verdict).toContain('try again later or lower --rate <span class="stop-meta">(the circuit breaker tripped: <code>circuit-breaker</code>, after 812 requests)</span>.');
+    expect(verdict).toContain(`Rules that did not finish are <em>not run</em> (${UNREACHED.length} rules).`);
+    const rows = render(report).match(/<tr id="rule-\d+" data-status="not-run">/g) ?? [];
+    expect(rows).toHaveLength(UNREACHED.length);
+    expect(testedSection(render(report))).toContain('<dt>Stopped early</dt><dd>the circuit breaker tripped (<code>circuit-breaker</code>) after 812 requests</dd>');
+
+    // Also for a does-not-conform verdict.
+    const failed = verdictSection(render(stoppedFailingReport()));
+    expect(failed).toContain('class="verdict fail"');
+    expect(failed).toContain('Does not conform</h2>');
+    expect(failed).toContain('<strong>The run stopped early:</strong> SIGINT received: the run stopped and the image was put back <span class="stop-meta">(the run was interrupted: <code>interrupted</code>, after 301 requests)</span>.');
+
+    // No stop, no such line.
+    expect(render(failingReport())).not.toContain('The run stopped early');
+    expect(render(conformingReport())).not.toContain('Stopped early');
+  });
+
+  it('escapes the stop reason and kind and the restore message', () => {
+    const report = incompleteReport();
+    report.stop = { kind: HOSTILE as never, reason: `breaker ${HOSTILE}`, afterRequests: 3 };
+    report.restore = { outcome: 'failed', message: `PUT answered 500: ${HOSTILE}` };
+    const html = render(report);
+    expect(scripts(html)).toBe(1);
+    expect(html).not.toContain('<img src=x');
+    expect(html).not.toContain('onerror="');
+    expect(html).not.toContain('\u202E');
+    expect(verdictSection(html)).toContain('<strong>The run stopped early:</strong> breaker &lt;script&gt;window.__pwned=1&lt;/script&gt;');
+    expect(verdictSection(html)).toContain('(it stopped: <code>&lt;script&gt;');
+    expect(testedSection(html)).toContain('PUT answered 500: &lt;script&gt;window.__pwned=1&lt;/script&gt;');
+  });
+
+  it("shows what became of the person's image in the run details; a failed restore as a problem", () => {
+    const restored = testedSection(render(incompleteReport()));
+    expect(restored).toContain(`<dt>Person's image</dt><dd><span class="restore ok"><span aria-hidden="true">✓</span> Restored</span> <span class="restore-msg">person 42&#39;s image restored (5120 bytes, image/jpeg)</span></dd>`);
+    expect(restored).not.toContain('restore failed');
+
+    const removed = testedSection(render(stoppedFailingReport()));
+    expect(removed).toContain('✓</span> Removed</span>');
+    expect(removed).toContain('person 42 had no image; the run&#39;s image was deleted');
+
+    const report = incompleteReport();
+    report.restore = { outcome: 'failed', message: 'the target answered 503 three times' };
+    const failed = testedSection(render(report));
+    expect(failed).toContain('<span class="restore failed"><span aria-hidden="true">✗</span> Not restored</span> <span class="restore-msg">the target answered 503 three times</span>');
+    expect(failed).toContain(`<strong class="bad-note">The person's image may have been left changed: check it on the target.</strong>`);
+    expect(failed).not.toContain('Restored</span>');
+    expect(render(report)).toMatch(/\.restore\.failed\{[^}]*var\(--fail\)/);
+
+    // A report without a restore (merged, or nothing saved) has no such line.
+    expect(testedSection(render(failingReport()))).not.toContain("Person's image");
+  });
+
+  it('marks a counterexample the run stopped before shrinking', () => {
+    const html = render(stoppedFailingReport());
+    expect(html).toContain('<div><dt>Shrinking</dt><dd class="not-shrunk">not shrunk: the run stopped first; this is the first failing case as sent</dd></div>');
+    expect(html).toMatch(/<span class="cx-sub">[^<]* · not shrunk: the run stopped first<\/span>/);
+    expect(html).toContain('A counterexample marked <em>not shrunk</em> is the first failing case as sent');
+    // shrunk true or absent: nothing said.
+    const shrunk = stoppedFailingReport();
+    shrunk.rules.find((r) => r.counterexample)!.counterexample!.shrunk = true;
+    expect(render(shrunk)).not.toContain('not shrunk');
+    expect(render(failingReport())).not.toContain('not shrunk');
+  });
+
+  it('says prominently, in the verdict, that a run against the embedded target certifies nothing', () => {
+    expect(embeddedWarning).toBe(
+      'Run against the embedded reference target, not an installation: this report certifies nothing about a SuperOffice installation.',
+    );
+    const html = render(embeddedReport());
+    const verdict = verdictSection(html);
+    expect(verdict).toContain('Conforms</h2>');
+    // Right under the verdict's title, before the lead.
+    expect(verdict).toMatch(
+      /Conforms<\/h2><p class="verdict-embedded" role="note"><strong>Run against the embedded reference target, not an installation: this report certifies nothing about a SuperOffice installation\.<\/strong><\/p><p class="verdict-lead">/,
+    );
+    expect(html).toContain('<strong class="embedded-flag">embedded reference target, not an installation</strong>');
+    expect(html).toContain('<title>Conforms · person-image-conformance report · embedded reference target</title>');
+    expect(testedSection(html)).toContain('<span class="tag embedded">');
+    // An installation's report says none of it.
+    const real = render(conformingReport());
+    expect(real).not.toContain('embedded reference target');
+    expect(real).not.toContain('class="verdict-embedded"');
   });
 
   it('knows no rule by name', async () => {

@@ -1,15 +1,25 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
 import { renderJunit } from '../../reporters/junit.js';
-import { HOSTILE, conformingReport, failingReport } from '../fixtures/reports.js';
+import { HOSTILE, UNREACHED, conformingReport, embeddedReport, failingReport, incompleteReport, stoppedFailingReport } from '../fixtures/reports.js';
 
 interface TestCase {
   '@_name': string;
   '@_classname': string;
   failure?: { '#text'?: string; '@_message': string; '@_type': string };
-  skipped?: unknown;
+  error?: { '#text'?: string; '@_message': string; '@_type': string };
+  skipped?: { '@_message': string } | '';
   'system-out'?: string;
   properties: { property: { '@_name': string; '@_value': string }[] };
+}
+
+type Suite = Record<string, unknown> & { properties: { property: { '@_name': string; '@_value': string }[] } };
+
+/** The testsuite's properties as name -> values (a name may repeat). */
+function suiteProps(suite: Record<string, unknown>): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const p of (suite as Suite).properties.property) (out[p['@_name']] ??= []).push(p['@_value']);
+  return out;
 }
 
 function parse(xml: string): { suites: Record<string, string>; suite: Record<string, unknown>; cases: TestCase[] } {
@@ -64,5 +74,70 @@ describe('renderJunit', () => {
     expect(c.failure!['@_message']).toContain('<script>window.__pwned=1</script>');
     expect(c.failure!['@_message']).toContain('\\u0000');
     expect(c.failure!['@_message']).toContain(']]>');
+  });
+
+  it('an incomplete run is not green: a `run` testcase with an error naming the stop; unfinished rules skipped', () => {
+    const report = incompleteReport();
+    const { suites, suite, cases } = parse(renderJunit(report));
+    expect(suites['@_errors']).toBe('1');
+    expect(suite['@_errors']).toBe('1');
+    expect(suites['@_tests']).toBe(String(report.rules.length + 1));
+    expect(suite['@_tests']).toBe(String(report.rules.length + 1));
+    expect(suites['@_failures']).toBe('0');
+    expect(suites['@_skipped']).toBe(String(UNREACHED.length));
+    const run = cases.find((c) => c['@_name'] === 'run')!;
+    expect(run['@_classname']).toBe('person-image-conformance');
+    expect(run.error!['@_type']).toBe('circuit-breaker');
+    expect(run.error!['@_message']).toBe(`The run stopped early (circuit-breaker) after 812 requests: ${report.stop!.reason}`);
+    expect(run.error!['#text']).toContain('Verdict: incomplete.');
+    expect(run.error!['#text']).toContain(`Rules that did not finish are not run (3): ${UNREACHED.join(', ')}.`);
+    for (const id of UNREACHED) {
+      const c = cases.find((x) => x['@_name'] === id)!;
+      expect(c.skipped, id).toMatchObject({ '@_message': 'not run: the run stopped early (circuit-breaker)' });
+    }
+    const props = suiteProps(suite);
+    expect(props.verdict).toEqual(['incomplete']);
+    expect(props.stop).toEqual([`circuit-breaker after 812 requests: ${report.stop!.reason}`]);
+    expect(props.restore).toEqual([`restored: ${report.restore!.message}`]);
+    expect(props.embedded).toEqual(['false']);
+  });
+
+  it('a does-not-conform run that stopped early has its failures and the stop error', () => {
+    const { suites, cases, suite } = parse(renderJunit(stoppedFailingReport()));
+    expect(suites['@_failures']).toBe('1');
+    expect(suites['@_errors']).toBe('1');
+    expect(cases.find((c) => c['@_name'] === 'run')!.error!['@_type']).toBe('interrupted');
+    expect(cases.find((c) => c['@_name'] === 'valid-raw-upload')!.failure).toBeDefined();
+    expect(suiteProps(suite).restore).toEqual([`removed: person 42 had no image; the run's image was deleted`]);
+  });
+
+  it('an incomplete verdict without a stop record still gets an error', () => {
+    const report = conformingReport();
+    report.verdict = 'incomplete';
+    const { suites, cases } = parse(renderJunit(report));
+    expect(suites['@_errors']).toBe('1');
+    expect(cases.find((c) => c['@_name'] === 'run')!.error!['@_type']).toBe('incomplete');
+  });
+
+  it('a finished run has no `run` testcase, no errors, no stop or restore property; embedded is a property', () => {
+    const { suites, suite, cases } = parse(renderJunit(failingReport()));
+    expect(suites['@_errors']).toBe('0');
+    expect(cases.some((c) => c['@_name'] === 'run')).toBe(false);
+    expect(cases.find((c) => c.skipped)!.skipped).toMatchObject({ '@_message': 'not run' });
+    expect(suiteProps(suite).stop).toBeUndefined();
+    expect(suiteProps(suite).restore).toBeUndefined();
+    expect(suiteProps(suite).embedded).toEqual(['false']);
+    expect(suiteProps(parse(renderJunit(embeddedReport())).suite).embedded).toEqual(['true']);
+  });
+
+  it('escapes the stop reason and the restore message', () => {
+    const report = incompleteReport();
+    report.stop!.reason = `bad\u0000 ${HOSTILE}`;
+    report.restore = { outcome: 'failed', message: `500 ${HOSTILE}\u0001` };
+    const { cases, suite } = parse(renderJunit(report));
+    const run = cases.find((c) => c['@_name'] === 'run')!;
+    expect(run.error!['@_message']).toContain('<script>window.__pwned=1</script>');
+    expect(run.error!['@_message']).toContain('\\u0000');
+    expect(suiteProps(suite).restore![0]).toBe(`failed: 500 ${HOSTILE}\\u0001`);
   });
 });

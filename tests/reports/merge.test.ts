@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/errors.js';
 import { computeVerdict, mergeReports, percentileFromHistogram } from '../../src/report/merge.js';
 import type { Report } from '../../src/report/types.js';
-import { conformingReport, failingReport } from '../fixtures/reports.js';
+import { UNREACHED, conformingReport, failingReport, incompleteReport, stoppedFailingReport } from '../fixtures/reports.js';
 
 function shard(report: Report, i: number, n: number): Report {
   report.configuration.shard = `${i}/${n}`;
@@ -93,5 +93,38 @@ describe('mergeReports', () => {
   it('notes a missing shard', () => {
     const merged = mergeReports([shard(conformingReport(), 1, 3), shard(conformingReport(), 3, 3)]);
     expect(merged.notes[0]).toMatch(/without shard 2\/3/);
+  });
+
+  it('a stopped shard merged with a finished one gives incomplete, with the stop named by the shard', () => {
+    const a = shard(conformingReport(), 1, 2);
+    const b = shard(incompleteReport(), 2, 2);
+    const merged = mergeReports([a, b], ['shard-1.json', 'shard-2.json']);
+    expect(merged.verdict).toBe('incomplete');
+    expect(merged.stop).toEqual({ kind: 'circuit-breaker', reason: `shard-2.json (shard 2/2): ${b.stop!.reason}`, afterRequests: 812 });
+    // The finished shard judged the rules the stopped one did not reach.
+    for (const id of UNREACHED) expect(merged.rules.find((r) => r.id === id)!.status, id).not.toBe('not-run');
+    // Order does not matter for the verdict; the first stopped input stands for all.
+    expect(mergeReports([b, a], ['shard-2.json', 'shard-1.json']).stop!.reason).toBe(`shard-2.json (shard 2/2): ${b.stop!.reason}`);
+    // Unnamed inputs are labelled by position.
+    expect(mergeReports([a, b]).stop!.reason).toBe(`report 2 (shard 2/2): ${b.stop!.reason}`);
+    // Two finished shards: no stop.
+    expect(mergeReports([shard(conformingReport(), 1, 2), shard(conformingReport(), 2, 2)]).stop).toBeUndefined();
+  });
+
+  it('a stopped shard with a MUST failure anywhere gives does-not-conform and keeps the stop', () => {
+    const merged = mergeReports([shard(incompleteReport(), 1, 2), shard(stoppedFailingReport(), 2, 2)], ['a.json', 'b.json']);
+    expect(merged.verdict).toBe('does-not-conform');
+    expect(merged.stop!.reason).toMatch(/^a\.json \(shard 1\/2\): 10 of the last 20 requests/);
+    expect(merged.rules.find((r) => r.id === 'valid-raw-upload')!.counterexample!.shrunk).toBe(false);
+    const failing = mergeReports([shard(failingReport(), 1, 2), shard(incompleteReport(), 2, 2)], ['a.json', 'b.json']);
+    expect(failing.verdict).toBe('does-not-conform');
+    expect(failing.stop!.reason).toMatch(/^b\.json \(shard 2\/2\): /);
+  });
+
+  it('computeVerdict: stopped without a MUST failure is incomplete', () => {
+    expect(computeVerdict([{ level: 'MUST', status: 'pass' }], [], true)).toBe('incomplete');
+    expect(computeVerdict([{ level: 'SHOULD', status: 'fail' }], [], true)).toBe('incomplete');
+    expect(computeVerdict([{ level: 'MUST', status: 'fail' }], [], true)).toBe('does-not-conform');
+    expect(computeVerdict([{ level: 'MUST', status: 'pass' }], [{ status: 'fail' }], true)).toBe('does-not-conform');
   });
 });

@@ -5,7 +5,6 @@
  * and the person's own image is back at the end.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { TargetUnrecoverableError } from '../../src/errors.js';
 import { runConformance } from '../../src/run/engine.js';
 import { startReferenceTarget, type RunningTarget } from '../../src/target/server.js';
 import { brokenTargets } from '../broken-targets/catalogue.js';
@@ -78,19 +77,21 @@ describe('a fault on every 6th save gives a finding, and the image is restored',
 });
 
 describe('circuit breaker', () => {
-  it('stops the run (exit 2) when valid uploads mostly get 5xx, and restores the image', async () => {
+  it('stops the run when valid uploads mostly get 5xx, keeps the finding with its counterexample, and restores the image', async () => {
     // Two saves in three answer 500; the restore gets through on a retry.
     proxy = await startFaultProxy(t.url, (n) => n % 3 !== 0, faults.error500!);
     const config = { ...configFor(t, { runs: 20, only: ['valid-raw-upload'] }), target: proxy.url };
-    const err = await runConformance(config).then(
-      () => undefined,
-      (e: unknown) => e,
-    );
-    expect(err).toBeInstanceOf(TargetUnrecoverableError);
-    expect((err as TargetUnrecoverableError).exitCode).toBe(2);
-    expect((err as Error).message).toMatch(/circuit breaker/);
-    // It stopped early: at most the window's worth and a few in flight, not 20 cases and shrinking.
-    expect(proxy.saves()).toBeLessThan(20);
+    const report = await runConformance(config);
+    expect(report.stop?.kind).toBe('circuit-breaker');
+    expect(report.stop?.reason).toMatch(/circuit breaker/);
+    // valid-raw-upload (MUST) broke before the breaker tripped: that is proven, so the verdict is does-not-conform.
+    const rule = report.rules.find((r) => r.id === 'valid-raw-upload')!;
+    expect(rule.status).toBe('fail');
+    expect(rule.counterexample?.response?.status).toBe(500);
+    expect(report.verdict).toBe('does-not-conform');
+    expect(report.restore?.outcome).toBe('restored');
+    // It stopped early: the window's worth, a few in flight and a bounded shrink, not 20 cases and a full shrink.
+    expect(proxy.saves()).toBeLessThan(20 + 60);
     await expectRestored();
   });
 
@@ -105,7 +106,7 @@ describe('circuit breaker', () => {
     await expectRestored();
   });
 
-  it('a target that goes away mid-run: exit 2 with a clear message; the image is restored when it is back', async () => {
+  it('a target that goes away mid-run: an incomplete report that says so, no finding for the refused connections; the image is restored when it is back', async () => {
     let gone = false;
     proxy = await startFaultProxy(
       t.url,
@@ -120,12 +121,13 @@ describe('circuit breaker', () => {
       faults.reset!,
     );
     const config = { ...configFor(t, { runs: 20, only }), target: proxy.url };
-    const err = await runConformance(config).then(
-      () => undefined,
-      (e: unknown) => e,
-    );
-    expect(err).toBeInstanceOf(TargetUnrecoverableError);
-    expect((err as Error).message).toMatch(/went away|looks sick/);
+    const report = await runConformance(config);
+    expect(report.stop?.kind).toMatch(/target-gone|circuit-breaker/);
+    expect(report.stop?.reason).toMatch(/went away|looks sick/);
+    // Refused connections say nothing about a rule: no MUST finding, so the verdict is incomplete, not does-not-conform.
+    expect(report.rules.filter((r) => r.status === 'fail').map((r) => `${r.id}: ${r.message ?? ''}`)).toEqual([]);
+    expect(report.verdict).toBe('incomplete');
+    expect(report.restore?.outcome).toBe('restored');
     await expectRestored();
   });
 });

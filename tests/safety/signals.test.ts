@@ -1,9 +1,10 @@
 /**
  * A run killed with SIGINT or SIGTERM at random moments (the CLI in a child process, against a
- * reference target in this process) exits 130, and the person's image is back: the same bytes.
+ * reference target in this process) exits 130, leaves its three report files with the verdict
+ * `incomplete` and the stop, and the person's image is back: the same bytes.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -20,16 +21,17 @@ afterAll(async () => {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function killedRun(signal: NodeJS.Signals, person: number, afterRequests: number, extraMs: number): Promise<{ code: number | null; stderr: string }> {
+async function killedRun(signal: NodeJS.Signals, person: number, afterRequests: number, extraMs: number, reportDir: string): Promise<{ code: number | null; stderr: string; stdout: string }> {
   const c = t.credentials.basic;
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'run', '--target', t.url, '--person-id', String(person), '--runs', '300', '--seed', '7', '--no-progress', '--report-dir', mkdtempSync(join(tmpdir(), 'pic-sig-'))], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'run', '--target', t.url, '--person-id', String(person), '--runs', '300', '--seed', '7', '--no-progress', '--report-dir', reportDir], {
     cwd: process.cwd(),
     env: { ...process.env, SO_AUTH: `basic:${c.user}:${c.password}` },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr += String(d)));
-  child.stdout.resume();
+  let stdout = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += String(d)));
   const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
   const start = t.requestCount();
   const deadline = Date.now() + 30_000;
@@ -41,7 +43,7 @@ async function killedRun(signal: NodeJS.Signals, person: number, afterRequests: 
     child.kill('SIGKILL');
     throw new Error(`the run did not end within 30 s of ${signal}`);
   }
-  return { code, stderr };
+  return { code, stderr, stdout };
 }
 
 describe('killed runs restore the image and exit 130', () => {
@@ -53,15 +55,25 @@ describe('killed runs restore the image and exit 130', () => {
       for (let k = 0; k < 2; k++) {
         const afterRequests = 3 + Math.floor(Math.random() * 120);
         const extraMs = Math.floor(Math.random() * 200);
-        const { code, stderr } = await killedRun(signal, person, afterRequests, extraMs);
-        const moment = `${signal} after ${afterRequests} requests + ${extraMs} ms`;
-        expect(code, `${moment}\n${stderr}`).toBe(130);
-        expect(stderr).toMatch(new RegExp(`${signal}: stopping`));
-        expect(stderr).toMatch(/interrupted by SIG/);
-        expect(stderr).not.toMatch(/\n\s+at /); // no stack trace
+        const reportDir = mkdtempSync(join(tmpdir(), 'pic-sig-'));
+        try {
+          const { code, stderr, stdout } = await killedRun(signal, person, afterRequests, extraMs, reportDir);
+          const moment = `${signal} after ${afterRequests} requests + ${extraMs} ms`;
+          expect(code, `${moment}\n${stderr}`).toBe(130);
+          expect(stderr).toMatch(new RegExp(`${signal}: stopping`));
+          expect(stdout).toMatch(new RegExp(`verdict: incomplete[^\n]*\nstopped early: interrupted by ${signal}`));
+          expect(stderr).not.toMatch(/\n\s+at /); // no stack trace
+          for (const f of ['report.json', 'report.html', 'junit.xml']) expect(existsSync(join(reportDir, f)), `${moment}: ${f}`).toBe(true);
+          const report = JSON.parse(readFileSync(join(reportDir, 'report.json'), 'utf8')) as { verdict: string; stop?: { kind: string }; restore?: { outcome: string } };
+          expect(report.verdict, moment).toBe('incomplete');
+          expect(report.stop?.kind, moment).toBe('interrupted');
+          expect(report.restore?.outcome, moment).toBe('restored');
+        } finally {
+          rmSync(reportDir, { recursive: true, force: true });
+        }
         const after = await imageState(t, person);
-        expect(after.status, moment).toBe(200);
-        expect(after.bytes.equals(own), moment).toBe(true);
+        expect(after.status, `${signal} after ${afterRequests} requests + ${extraMs} ms`).toBe(200);
+        expect(after.bytes.equals(own), `${signal} after ${afterRequests} requests + ${extraMs} ms`).toBe(true);
       }
     }, 120_000);
   }
