@@ -49,10 +49,10 @@ function isSave(req: IncomingMessage): boolean {
 }
 
 /**
- * Forwards to the target, but answers the save requests that `faulty(n)` picks (n counts saves
- * from 1) with `fault` instead.
+ * Forwards to the target, but answers the save requests that `faulty(n, body)` picks (n counts
+ * saves from 1; body is the request body as sent) with `fault` instead.
  */
-export async function startFaultProxy(targetUrl: string, faulty: (n: number) => boolean, fault: Fault): Promise<FaultProxy> {
+export async function startFaultProxy(targetUrl: string, faulty: (n: number, body: Buffer) => boolean, fault: Fault): Promise<FaultProxy> {
   const target = new URL(targetUrl);
   let saves = 0;
   let faults = 0;
@@ -63,7 +63,7 @@ export async function startFaultProxy(targetUrl: string, faulty: (n: number) => 
     req.on('error', () => {});
     req.on('end', () => {
       const body = Buffer.concat(chunks);
-      if (isSave(req) && faulty(++saves)) {
+      if (isSave(req) && faulty(++saves, body)) {
         faults++;
         fault(req, res, body);
         return;
