@@ -27,7 +27,8 @@ export const lenientBehaviour: Partial<TargetBehaviour> = {
     const v = await d.validateImage(b, t, c);
     // A decoder that tolerates damage: a known signature with a whole, readable, non-zero header passes.
     const format = sniffFormat(b);
-    if (v.ok || !format) return v;
+    // Zero width or height is no freedom the rules leave: refused as the strict step refuses it (sharp's metadata() reads a GIF's 0 as 1).
+    if (v.ok || !format || /zero width or height/.test(v.reason)) return v;
     const meta = await sharp(b).metadata().catch(() => undefined);
     if (!meta?.width || !meta.height) return v;
     return { ok: true, format, mediaType: c.model.imageMediaTypes.find((t) => t.endsWith(format)) ?? 'image/png', width: meta.width, height: meta.height, pages: meta.pages ?? 1 };
