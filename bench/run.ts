@@ -26,7 +26,7 @@ import { embeddedCredentials } from '../src/run/target.js';
 import { loadSpec } from '../src/spec/load.js';
 import { loadRules } from '../src/spec/rules.js';
 import type { RunningTarget } from '../src/target/server.js';
-import { RUN_ID_HEADER } from '../src/transport/client.js';
+import { RUN_ID_HEADER } from '../src/transport/target-session.js';
 import { userAgent } from '../src/version.js';
 
 const here = dirname(fileURLToPath(import.meta.url));

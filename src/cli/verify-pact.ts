@@ -5,6 +5,7 @@
  * problems throw (exit 2). With PACT_BROKER_BASE_URL set, results are published to the broker
  * (see src/pact/broker.ts for the variables; secrets are never printed).
  */
+import { randomUUID } from 'node:crypto';
 import type { RunConfig } from '../config/run-config.js';
 import { ExitCode } from '../errors.js';
 import type { PactResult } from '../report/types.js';
@@ -12,6 +13,7 @@ import { brokerConfigFromEnv, describeBroker, servedBy } from '../pact/broker.js
 import { pactSources } from '../pact/pact-file.js';
 import { verifyPacts } from '../pact/verifier.js';
 import { openTarget } from '../run/target.js';
+import { TargetSession } from '../transport/target-session.js';
 import { loadSpec } from '../spec/load.js';
 
 function printResult(out: NodeJS.WritableStream, r: PactResult): void {
@@ -33,16 +35,19 @@ export async function verifyPactCommand(opts: { pact: string; config: RunConfig;
     if (local.length > 0) opts.out.write(`note: results are published only for pacts fetched from the broker; not for ${local.length === files.length ? 'these' : `${local.length} of these`} (pass the pact's URL under ${broker.url})\n`);
   }
   const target = await openTarget(opts.config);
+  const session = new TargetSession({ baseUrl: target.baseUrl, timeoutMs: opts.config.timeoutMs, concurrency: 1, runId: randomUUID(), ...(opts.config.ca ? { ca: opts.config.ca } : {}) });
   let results: PactResult[];
   try {
     opts.out.write(`verifying ${files.length} pact${files.length === 1 ? '' : 's'} against ${target.embedded ? 'the embedded reference target' : target.baseUrl}\n`);
     results = await verifyPacts(target, spec.model, files, {
+      session,
       ...(broker ? { broker } : {}),
       timeoutMs: opts.config.timeoutMs,
       onResult: (r) => printResult(opts.out, r),
       onNote: (n) => opts.out.write(`${n}\n`),
     });
   } finally {
+    await session.close();
     await target.close();
   }
   const failed = results.filter((r) => r.status === 'fail').length;

@@ -4,14 +4,16 @@
  * before and put back after (also when verification fails or throws); state handlers inject
  * the person's id; the request filter adds the credentials and the target's base path.
  */
+import { randomUUID } from 'node:crypto';
 import { Verifier } from '@pact-foundation/pact';
 import type { Credential } from '../config/credentials.js';
 import { ConfigError, ConnectivityError, PactError } from '../errors.js';
 import type { PactInteractionResult, PactResult } from '../report/types.js';
-import { restoreImage, snapshotImage, type ImageSessionContext, type ImageSnapshot } from '../run/image-session.js';
 import type { OpenTarget } from '../run/target.js';
 import type { SpecModel } from '../spec/model.js';
 import { authHeaders } from '../transport/auth-headers.js';
+import { restoreImage, snapshotImage, type ImageSessionContext, type ImageSnapshot } from '../transport/image-snapshot.js';
+import { TargetSession } from '../transport/target-session.js';
 import { publishOptions, servedBy, type BrokerConfig } from './broker.js';
 import { isUrl, readPactFile, type PactDocument } from './pact-file.js';
 import { requestFilter } from './request-filter.js';
@@ -28,6 +30,8 @@ export interface VerifyPactsOptions {
   onResult?: (result: PactResult) => void;
   /** Called with notes worth telling (image saved and restored). */
   onNote?: (note: string) => void;
+  /** The run's target session, for the image's save and restore. */
+  session?: TargetSession;
 }
 
 /** What the native verifier reports (pactffi_verifier_json). */
@@ -96,7 +100,21 @@ function firstCredential(target: OpenTarget): Credential {
   return c;
 }
 
+/**
+ * Verifies `files` against the target. The image's save and restore go through the run's target
+ * session (`opts.session`; without one, a session of its own); the Pact verifier sends the
+ * interactions itself.
+ */
 export async function verifyPacts(target: OpenTarget, model: SpecModel, files: string[], opts: VerifyPactsOptions = {}): Promise<PactResult[]> {
+  const own = opts.session ? undefined : new TargetSession({ baseUrl: target.baseUrl, timeoutMs: opts.timeoutMs ?? 30_000, concurrency: 1, runId: randomUUID() });
+  try {
+    return await verifyWith(own ?? opts.session!, target, model, files, opts);
+  } finally {
+    await own?.close();
+  }
+}
+
+async function verifyWith(session: TargetSession, target: OpenTarget, model: SpecModel, files: string[], opts: VerifyPactsOptions): Promise<PactResult[]> {
   process.env.PACT_DO_NOT_TRACK = 'true';
   if (target.personId === undefined) throw new ConfigError('pact verification needs a person whose image it may replace: --person-id (or SO_PERSON_ID)');
   const personId = target.personId;
@@ -104,20 +122,8 @@ export async function verifyPacts(target: OpenTarget, model: SpecModel, files: s
   // Read local pacts first: a file that is no pact fails here, before the target is touched.
   const pacts = files.map((file) => ({ file, pact: isUrl(file) ? undefined : readPactFile(file) }));
   const base = new URL(target.baseUrl);
-  const session: ImageSessionContext = {
-    baseUrl: target.baseUrl,
-    model,
-    headers: authHeaders(model, credential, target.appToken),
-    timeoutMs: opts.timeoutMs ?? 30_000,
-  };
-  let snapshot: ImageSnapshot;
-  try {
-    snapshot = await snapshotImage(session, personId);
-  } catch (e) {
-    const code = (e as { code?: string }).code;
-    if (code && /^(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ECONNRESET|UND_ERR_)/.test(code)) throw new ConnectivityError(`cannot reach the target ${target.baseUrl}: ${code}`);
-    throw new ConnectivityError((e as Error).message);
-  }
+  const imageCtx: ImageSessionContext = { session, model, headers: authHeaders(model, credential, target.appToken) };
+  const snapshot: ImageSnapshot = await snapshotImage(imageCtx, personId);
   opts.onNote?.(`person ${personId}'s image saved before verification${snapshot.image ? ` (${snapshot.image.bytes.length} bytes)` : ' (none)'}`);
   const state: VerificationState = { refuseCredentials: false, seen: [] };
   const results: PactResult[] = [];
@@ -154,7 +160,7 @@ export async function verifyPacts(target: OpenTarget, model: SpecModel, files: s
   } finally {
     try {
       // (Not inside `onNote?.(...)`: optional chaining would skip the restore when there is no onNote.)
-      const restored = await restoreImage(session, snapshot);
+      const restored = await restoreImage(imageCtx, snapshot);
       opts.onNote?.(restored.message);
     } catch (e) {
       // Never hide the error that ended verification behind one from the restore.

@@ -10,7 +10,7 @@ import { sniffImageFormat } from '../generate/images/media-types.js';
 import type { BodyPreview, Counterexample } from '../report/types.js';
 import type { Redactor } from '../transport/redact.js';
 import type { Observation } from '../transport/observation.js';
-import { RUN_ID_HEADER } from '../transport/client.js';
+import { RUN_ID_HEADER } from '../transport/target-session.js';
 import { userAgent } from '../version.js';
 
 const PREVIEW_BYTES = 512;

@@ -19,7 +19,8 @@ import type { ImageRestore, Report, RunStop } from '../report/types.js';
 import { loadSpec } from '../spec/load.js';
 import { personPath } from '../spec/model.js';
 import { loadRules, type Rule } from '../spec/rules.js';
-import { bodySize, Transport } from '../transport/client.js';
+import { restoreImage, RestoreRefused, snapshotImage, type ImageSessionContext, type ImageSnapshot } from '../transport/image-snapshot.js';
+import { bodySize, TargetSession } from '../transport/target-session.js';
 import type { Observation } from '../transport/observation.js';
 import { Redactor } from '../transport/redact.js';
 import { toolName, toolVersion } from '../version.js';
@@ -27,7 +28,6 @@ import { runAuthCommand } from './auth-command.js';
 import { buildCounterexample } from './counterexample.js';
 import { CredentialKeeper } from './credential-keeper.js';
 import { executeCase, type ExecutionContext, type Executed } from './execute.js';
-import { restoreImage, RestoreRefused, snapshotImage, type ImageSessionContext, type ImageSnapshot } from './image-session.js';
 import { preflight } from './preflight.js';
 import { judgeCase, type Finding } from './judge.js';
 import { isLoopbackUrl, REMOTE_DEFAULT_RATE, uploadBudgetBytes } from './loopback.js';
@@ -362,17 +362,17 @@ function checkPactFiles(config: RunConfig): void {
   for (const file of pactSources(config.pact)) if (!isUrl(file)) readPactFile(file);
 }
 
-async function restoreWithRenewal(s: RunState, session: ImageSessionContext, snapshot: ImageSnapshot): Promise<ImageRestore> {
+async function restoreWithRenewal(s: RunState, imageCtx: ImageSessionContext, snapshot: ImageSnapshot): Promise<ImageRestore> {
   const keeper = s.exec.credentials;
   try {
-    session.headers = keeper.readHeaders();
-    return await restoreImage(session, snapshot);
+    imageCtx.headers = keeper.readHeaders();
+    return await restoreImage(imageCtx, snapshot);
   } catch (e) {
     // A credential that expired during the run is renewed (when it can be) and the restore tried once more.
     if (!(e instanceof RestoreRefused) || (e.status !== 401 && e.status !== 403)) throw e;
     await keeper.renew(keeper.readScheme, keeper.generation(keeper.readScheme));
-    session.headers = keeper.readHeaders();
-    return restoreImage(session, snapshot);
+    imageCtx.headers = keeper.readHeaders();
+    return restoreImage(imageCtx, snapshot);
   }
 }
 
@@ -394,7 +394,7 @@ export async function runConformance(config: RunConfig, options: EngineOptions =
   const loopback = (options.isLoopback ?? isLoopbackUrl)(target.baseUrl);
   const maxUploadBytes = uploadBudgetBytes(config.maxUploadMb, loopback);
   const rate = config.rate ?? (loopback ? undefined : REMOTE_DEFAULT_RATE);
-  const transport = new Transport({
+  const transport = new TargetSession({
     baseUrl: target.baseUrl,
     timeoutMs: config.timeoutMs,
     concurrency: config.concurrency,
@@ -435,14 +435,14 @@ export async function runConformance(config: RunConfig, options: EngineOptions =
   let snapshot: ImageSnapshot | undefined;
   let restore: ImageRestore | undefined;
   let pact: PactResult[] | undefined;
-  const session: ImageSessionContext = { baseUrl: target.baseUrl, model, headers: {}, timeoutMs: config.timeoutMs, runId: transport.options.runId, dispatcher: transport.dispatcher };
+  const imageCtx: ImageSessionContext = { session: transport, model, headers: {} };
   const all: Family[] = [];
   try {
     if (target.personId === undefined) throw new UsageError('a remote target needs --person-id (SO_PERSON_ID): a person whose image the run may replace and restores');
     const personId = target.personId;
     await preflight({ transport, model, credentials: keeper, imageInfoValidator: checkCtx.imageInfoValidator, redactor, baseUrl: target.baseUrl, personId, timeoutMs: config.timeoutMs });
-    session.headers = keeper.readHeaders();
-    snapshot = await snapshotImage(session, personId);
+    imageCtx.headers = keeper.readHeaders();
+    snapshot = await snapshotImage(imageCtx, personId);
     if (!loopback && target.baseUrl.startsWith('http:')) {
       notes.push('the target is plain http:// and not loopback: credentials travelled unencrypted');
     }
@@ -455,13 +455,14 @@ export async function runConformance(config: RunConfig, options: EngineOptions =
     if (keeper.renewedCount > 0) notes.push(`credentials renewed with --auth-command ${keeper.renewedCount} time${keeper.renewedCount > 1 ? 's' : ''} (they expired during the run)`);
     if (config.pact !== undefined && !state.stop) {
       progress.note(`  verifying the pacts of ${config.pact}`);
-      pact = await verifyPacts({ ...target, credentials: keeper.all() }, model, pactSources(config.pact), { timeoutMs: config.timeoutMs, onNote: (n) => notes.push(redactor.text(n)) });
+      const onNote = (n: string) => notes.push(redactor.text(n));
+      pact = await verifyPacts({ ...target, credentials: keeper.all() }, model, pactSources(config.pact), { session: transport, timeoutMs: config.timeoutMs, onNote });
       for (const p of pact) progress.note(`  pact ${p.file}: ${p.status === 'pass' ? 'holds' : 'does not hold'}`);
     }
   } finally {
     if (snapshot) {
       try {
-        restore = await restoreWithRenewal(state, session, snapshot);
+        restore = await restoreWithRenewal(state, imageCtx, snapshot);
         notes.push(restore.message);
       } catch (e) {
         restore = { outcome: 'failed', message: redactor.text(`could not restore person ${snapshot.personId}'s image: ${(e as Error).message}`) };

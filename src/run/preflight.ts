@@ -9,14 +9,14 @@ import type { ValidateFunction } from 'ajv';
 import { ConfigError, ConnectivityError } from '../errors.js';
 import type { SpecModel } from '../spec/model.js';
 import { personPath } from '../spec/model.js';
-import type { Transport } from '../transport/client.js';
+import type { TargetSession } from '../transport/target-session.js';
 import { contentTypeOf, type Observation } from '../transport/observation.js';
 import type { Redactor } from '../transport/redact.js';
 import type { CredentialKeeper } from './credential-keeper.js';
-import { apiBaseHint } from './image-session.js';
+import { apiBaseHint } from '../transport/image-snapshot.js';
 
 export interface PreflightContext {
-  transport: Transport;
+  transport: TargetSession;
   model: SpecModel;
   credentials: CredentialKeeper;
   imageInfoValidator: ValidateFunction;

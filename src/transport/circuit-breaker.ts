@@ -20,7 +20,7 @@ export interface CircuitBreakerOptions {
 }
 
 /** Whether an observation shows a sick server: 5xx, or no answer (timeout, reset, refused, garbage) for a reason not on our side. */
-export function isSick(o: Observation): boolean {
+export function isSick(o: Pick<Observation, 'status' | 'error'>): boolean {
   if (o.status !== undefined) return o.status >= 500;
   return o.error?.code !== 'client-error';
 }
@@ -52,7 +52,7 @@ export class CircuitBreaker {
   }
 
   /** Records one answer; `expectHealthy` marks requests a healthy server answers below 500. */
-  record(o: Observation, expectHealthy: boolean): void {
+  record(o: Pick<Observation, 'status' | 'error'>, expectHealthy: boolean): void {
     if (o.error?.code === 'refused') this.refusedInARow++;
     else if (o.status !== undefined || o.error) this.refusedInARow = 0;
     if (this.refusedInARow >= this.maxRefused && !this.trippedWith) {

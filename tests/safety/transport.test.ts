@@ -14,10 +14,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConnectivityError } from '../../src/errors.js';
 import { runConformance } from '../../src/run/engine.js';
-import { snapshotImage } from '../../src/run/image-session.js';
 import { loadSpec } from '../../src/spec/load.js';
 import { startReferenceTarget, type RunningTarget } from '../../src/target/server.js';
-import { RUN_ID_HEADER, Transport } from '../../src/transport/client.js';
+import { snapshotImage } from '../../src/transport/image-snapshot.js';
+import { RUN_ID_HEADER, TargetSession } from '../../src/transport/target-session.js';
 import { userAgent } from '../../src/version.js';
 import { forwardTo } from '../support/forward.js';
 import { configFor } from '../support/run-against.js';
@@ -49,12 +49,12 @@ describe('redirects are not followed', () => {
     const port = await listen(redirecting);
     const base = `http://127.0.0.1:${port}/SuperOffice/api/v1`;
     try {
-      const transport = new Transport({ baseUrl: base, timeoutMs: 3000, concurrency: 1, runId: 'r1' });
+      const transport = new TargetSession({ baseUrl: base, timeoutMs: 3000, concurrency: 1, runId: 'r1' });
       const o = await transport.send({ method: 'PUT', path: '/Person/1/Image', headers: { authorization: 'Basic c2VjcmV0OnNlY3JldA==' }, body: { kind: 'raw', bytes: Buffer.from('x'), contentType: 'image/png' } });
-      await transport.close();
       expect(o.status).toBe(307);
       const model = (await loadSpec()).model;
-      await expect(snapshotImage({ baseUrl: base, model, headers: { authorization: 'Basic c2VjcmV0OnNlY3JldA==' }, timeoutMs: 3000 }, 1)).rejects.toThrow(/307 \(a redirect to http:\/\/127\.0\.0\.1:\d+\/SuperOffice\/api\/v1\/Person\/1\/Image; redirects are not followed/);
+      await expect(snapshotImage({ session: transport, model, headers: { authorization: 'Basic c2VjcmV0OnNlY3JldA==' } }, 1)).rejects.toThrow(/307 \(a redirect to http:\/\/127\.0\.0\.1:\d+\/SuperOffice\/api\/v1\/Person\/1\/Image; redirects are not followed/);
+      await transport.close();
       // A whole run against it ends at the pre-flight (a configuration error naming the redirect), and the other origin saw nothing.
       await expect(runConformance({ ...configFor(t, { runs: 2 }), target: base })).rejects.toThrow(/answered a redirect to http:\/\/127\.0\.0\.1:\d+\/SuperOffice\/api\/v1\/Person\/1\/ImageInfo \(redirects are not followed/);
       expect(elsewhere).toHaveLength(0);
@@ -67,7 +67,7 @@ describe('redirects are not followed', () => {
 
 describe('nothing hangs', () => {
   it('header values undici refuses come back as a client-side error, at once', async () => {
-    const transport = new Transport({ baseUrl: t.url, timeoutMs: 5000, concurrency: 1, runId: 'r2' });
+    const transport = new TargetSession({ baseUrl: t.url, timeoutMs: 5000, concurrency: 1, runId: 'r2' });
     for (const value of ['a\r\nInjected: 1', 'nul\0byte', 'line\nfeed']) {
       const started = performance.now();
       const o = await transport.send({ method: 'GET', path: '/Person/1/ImageInfo', headers: { 'x-odd': value } });
@@ -88,7 +88,7 @@ describe('nothing hangs', () => {
       res.on('close', () => clearInterval(i));
     });
     const port = await listen(trickle);
-    const transport = new Transport({ baseUrl: `http://127.0.0.1:${port}`, timeoutMs: 700, concurrency: 1, runId: 'r3' });
+    const transport = new TargetSession({ baseUrl: `http://127.0.0.1:${port}`, timeoutMs: 700, concurrency: 1, runId: 'r3' });
     try {
       const started = performance.now();
       const o = await transport.send({ method: 'GET', path: '/x', headers: {} });
