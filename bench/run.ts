@@ -17,7 +17,7 @@ import type { Credential } from '../src/config/credentials.js';
 import type { RunConfig } from '../src/config/run-config.js';
 import { buildCase } from '../src/generate/build.js';
 import type { CaseBody } from '../src/generate/case.js';
-import { families } from '../src/generate/families.js';
+import { families } from '../src/generate/families/index.js';
 import { GIF_FAMILIES, gifRecipe, JPEG_MODES, jpegRecipe, PNG_COLOURS, pngRecipe, renderImage, TIFF_COMPRESSIONS, tiffRecipe, type ImageFormat, type ImageRecipe } from '../src/generate/images/index.js';
 import { invalidBodyRecipe, renderInvalidBody } from '../src/generate/invalid-bodies/index.js';
 import { familySeed, runConformance } from '../src/run/engine.js';

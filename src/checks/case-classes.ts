@@ -1,7 +1,11 @@
 /** Predicates over a Case that several checks share: what kind of request it is. */
 import type { Case } from '../generate/case.js';
+import { familyOf, type FamilyTraits } from '../generate/families/index.js';
 import type { SpecModel } from '../spec/model.js';
 import { expectFor } from './negotiate.js';
+
+/** What the case's family says about it (the checks ask this, never the family's name). */
+export const traitsOf = (c: Case): FamilyTraits => familyOf(c.recipe.family).traits;
 
 export const validAuth = (c: Case) => c.recipe.auth.kind === 'valid';
 export const badAuth = (c: Case) => c.recipe.auth.kind === 'bad';

@@ -3,13 +3,15 @@ import sharp from 'sharp';
 import type { Check } from './types.js';
 import { answered, pass, violation } from './types.js';
 import { blobIdOf } from './valid-upload.js';
+import { traitsOf } from './case-classes.js';
 import { sniffImageFormat } from '../generate/images/media-types.js';
 import { contentTypeOf } from '../transport/observation.js';
 
-const roundTrip = (c: Parameters<Check['applies']>[0]) => c.recipe.family === 'round-trip';
+/** Cases whose family reads ImageInfo and the image back after a 200. */
+const readBack = (c: Parameters<Check['applies']>[0]) => traitsOf(c).readsBackAfterUpload;
 
 export const imageInfoFollowsUpload: Check = {
-  applies: roundTrip,
+  applies: readBack,
   judge: (input) => {
     const id = blobIdOf(input);
     if (id === undefined) return pass;
@@ -29,7 +31,7 @@ export const imageInfoFollowsUpload: Check = {
 };
 
 export const imageReadableAfterUpload: Check = {
-  applies: roundTrip,
+  applies: readBack,
   judge: (input) => {
     if (blobIdOf(input) === undefined) return pass;
     const img = input.extra.image;

@@ -13,7 +13,7 @@ import type { RunConfig } from '../config/run-config.js';
 import { ConformanceError, CredentialExpiredError, TargetUnrecoverableError, UsageError } from '../errors.js';
 import type { BuildContext } from '../generate/build.js';
 import { inThreadBuilder, workerBuilder, type CaseBuilder } from '../generate/case-builder.js';
-import { families, type Family, type GenerationContext } from '../generate/families.js';
+import { families, type Family, type GenerationContext } from '../generate/families/index.js';
 import type { Case } from '../generate/case.js';
 import type { ImageRestore, Report, RunStop } from '../report/types.js';
 import { loadSpec } from '../spec/load.js';

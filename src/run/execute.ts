@@ -1,13 +1,15 @@
 /**
- * Sends one case and gathers what its rules need around it: the baseline without language
- * headers, ImageInfo before and after a refused request, ImageInfo and the image after an upload.
- * Requests with a valid credential take it from the keeper when they are sent, and a refusal of a
- * credential the target accepted earlier is told apart from a broken rule (see `sendAuthenticated`).
+ * Sends one case through its family: the family (src/generate/families/) decides the requests
+ * around the case (the baseline without language headers, ImageInfo before and after a refused
+ * request, ImageInfo and the image after an upload); this module gives it the `CaseIo` to make
+ * them with. Requests with a valid credential take it from the keeper when they are sent, and a
+ * refusal of a credential the target accepted earlier is told apart from a broken rule (see
+ * `sendAuthenticated`).
  */
-import type { CaseExtra } from '../checks/types.js';
 import { imageDecodes } from '../checks/round-trip.js';
 import type { CredentialScheme } from '../config/credentials.js';
 import type { Case } from '../generate/case.js';
+import { familyOf, type CaseIo, type Executed } from '../generate/families/index.js';
 import type { SpecModel } from '../spec/model.js';
 import { personPath } from '../spec/model.js';
 import type { Transport, WireRequest } from '../transport/client.js';
@@ -15,17 +17,14 @@ import type { Observation } from '../transport/observation.js';
 import type { CredentialKeeper } from './credential-keeper.js';
 import { blobIdOfImageInfo } from './image-session.js';
 
+export type { Executed } from '../generate/families/index.js';
+
 export interface ExecutionContext {
   transport: Transport;
   model: SpecModel;
   credentials: CredentialKeeper;
   /** The configured person: the known-good ImageInfo read that tells an expired credential from a broken rule. */
   personId: number;
-}
-
-export interface Executed {
-  o: Observation;
-  extra: CaseExtra;
 }
 
 const refused = (o: Observation) => o.status === 401 || o.status === 403;
@@ -54,9 +53,8 @@ export async function sendAuthenticated(ctx: ExecutionContext, scheme: Credentia
   }
 }
 
-function send(ctx: ExecutionContext, c: Case, headers: Record<string, string>): Promise<Observation> {
-  // Valid uploads are what a healthy server answers below 500: the circuit breaker counts them (a 5xx on invalid input is a finding, not sickness).
-  const expectHealthy = c.recipe.family === 'valid-upload' || c.recipe.family === 'round-trip';
+/** The case as the family asks for it: with its own headers or others (the baseline), and the credential its recipe names. */
+function sendCase(ctx: ExecutionContext, c: Case, headers: Record<string, string>, expectHealthy: boolean): Promise<Observation> {
   const request = (auth: Record<string, string>): WireRequest => ({ method: c.recipe.method, path: c.path, headers: { ...headers, ...auth }, body: c.body, expectHealthy });
   const auth = c.recipe.auth;
   return auth.kind === 'valid' ? sendAuthenticated(ctx, auth.scheme, request) : ctx.transport.send(request(c.authHeaders));
@@ -73,29 +71,23 @@ async function blobId(ctx: ExecutionContext, segment: string): Promise<number | 
   return blobIdOfImageInfo(o.status, o.body.toString('utf8'));
 }
 
+/**
+ * The requests a family may make for case `c`. The case's own requests are counted by the circuit
+ * breaker when its family expects a healthy server to answer them below 500 (a 5xx on invalid
+ * input is a finding, not sickness).
+ */
+export function caseIo(ctx: ExecutionContext, c: Case, expectHealthy: boolean): CaseIo {
+  return {
+    send: (headers) => sendCase(ctx, c, headers ?? c.headers, expectHealthy),
+    read: (template, segment, accept) => read(ctx, template, segment, accept),
+    blobId: (segment) => blobId(ctx, segment),
+    imageDecodes,
+    paths: { imageInfo: ctx.model.imageInfoPath, image: ctx.model.imagePath },
+  };
+}
+
+/** Sends one case and the requests its family makes around it. */
 export async function executeCase(ctx: ExecutionContext, c: Case): Promise<Executed> {
-  const extra: CaseExtra = {};
-  const r = c.recipe;
-  if (r.family === 'language-headers') {
-    const langNames = new Set(r.language.map((h) => h.name.toLowerCase()));
-    const baseline = Object.fromEntries(Object.entries(c.headers).filter(([k]) => !langNames.has(k)));
-    const b = await send(ctx, c, baseline);
-    if (b.status !== undefined) extra.baselineStatus = b.status;
-  }
-  const watchState = r.family === 'auth' && r.auth.kind === 'bad';
-  if (watchState) {
-    const id = await blobId(ctx, r.person.segment);
-    if (id !== undefined) extra.blobIdBefore = id;
-  }
-  const o = await send(ctx, c, c.headers);
-  if (watchState) {
-    const id = await blobId(ctx, r.person.segment);
-    if (id !== undefined) extra.blobIdAfter = id;
-  }
-  if (r.family === 'round-trip' && o.status === 200) {
-    extra.imageInfo = await read(ctx, ctx.model.imageInfoPath, r.person.segment, 'application/json');
-    extra.image = await read(ctx, ctx.model.imagePath, r.person.segment);
-    if (extra.image.status === 200) extra.imageDecodes = await imageDecodes(extra.image.body);
-  }
-  return { o, extra };
+  const family = familyOf(c.recipe.family);
+  return family.execute(caseIo(ctx, c, family.expectHealthy), c);
 }

@@ -1,14 +1,13 @@
 /**
  * `run --dry-run`: what a run would do, computed offline (nothing is sent, no target is opened):
- * rules, the case families and their cases, the requests (with the extra reads of the serial
- * families), the bytes uploaded and the duration at the configured rate. Also the upload
- * budget's default.
+ * rules, the case families and their cases, the requests (what each family says a case costs:
+ * the case and its extra reads), the bytes uploaded and the duration at the configured rate.
+ * Also the upload budget's default.
  */
 import fc from 'fast-check';
 import type { Credential } from '../config/credentials.js';
 import type { RunConfig } from '../config/run-config.js';
 import { buildCase } from '../generate/build.js';
-import type { CaseRecipe } from '../generate/case.js';
 import { loadSpec } from '../spec/load.js';
 import { loadRules } from '../spec/rules.js';
 import { bodySize } from '../transport/client.js';
@@ -68,14 +67,6 @@ const PLACEHOLDER: Credential[] = [
   { scheme: 'session', cookie: 'ASP.NET_SessionId=placeholder; XSRF-TOKEN=placeholder', xsrfToken: 'placeholder' },
 ];
 
-/** Requests one case sends: the case, the language-headers baseline, ImageInfo before and after a bad-auth case, ImageInfo and Image after a round-trip upload (counted as if it answered 200). */
-export function requestsOfCase(r: CaseRecipe): number {
-  if (r.family === 'language-headers') return 2;
-  if (r.family === 'auth' && r.auth.kind === 'bad') return 3;
-  if (r.family === 'round-trip') return 3;
-  return 1;
-}
-
 export async function planRun(config: RunConfig, options: { isLoopback?: (url: string) => boolean } = {}): Promise<RunPlan> {
   const spec = await loadSpec(config.specPath);
   const rules = await loadRules();
@@ -90,7 +81,7 @@ export async function planRun(config: RunConfig, options: { isLoopback?: (url: s
   const out: FamilyPlan[] = [];
   for (const family of all) {
     const recipes = fc.sample(family.arbitrary, { seed: familySeed(config.seed, family.name), numRuns: config.runs });
-    const requests = recipes.reduce((n, r) => n + requestsOfCase(r), 0);
+    const requests = recipes.reduce((n, r) => n + family.requestsPerCase(r), 0);
     const sample = recipes.slice(0, PLAN_SAMPLE);
     let sampleBytes = 0;
     for (const r of sample) sampleBytes += bodySize((await buildCase({ model, credentials, ...(config.appToken ? { appToken: config.appToken } : {}) }, r)).body);

@@ -5,7 +5,7 @@ import type { Credential } from '../../src/config/credentials.js';
 import type { BuildContext } from '../../src/generate/build.js';
 import type { Case } from '../../src/generate/case.js';
 import { inThreadBuilder, stopBuildWorker, workerBuilder } from '../../src/generate/case-builder.js';
-import { families } from '../../src/generate/families.js';
+import { families } from '../../src/generate/families/index.js';
 import { loadSpec } from '../../src/spec/load.js';
 
 const credentials: Credential[] = [

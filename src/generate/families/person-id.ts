@@ -1,0 +1,23 @@
+/** person-id: a small valid upload to 0 or a negative id, an int32 id that is no person, or a segment that is no int32. */
+import fc from 'fast-check';
+import { notInt32Person, notPositivePerson, unknownPerson } from '../person-ids.js';
+import { JUST_THE_CASE, NO_TRAITS, recipe } from './shared.js';
+import type { FamilyDefinition } from './types.js';
+
+export const personIdFamily: FamilyDefinition = {
+  name: 'person-id',
+  serial: false,
+  expectHealthy: false,
+  traits: NO_TRAITS,
+  recipes: (g) => {
+    const { model, personId, knownPersons } = g.ctx;
+    return recipe({
+      family: 'person-id',
+      method: g.method,
+      person: fc.oneof(notPositivePerson(model), unknownPerson(model, [personId, ...(knownPersons ?? [])]), notInt32Person(model)),
+      auth: g.valid,
+      body: g.smallBody,
+    });
+  },
+  ...JUST_THE_CASE,
+};

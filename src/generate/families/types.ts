@@ -1,0 +1,83 @@
+/**
+ * What a case family is: one object that owns its recipes (a fast-check arbitrary), whether it
+ * runs serially, the requests of one case around the case itself (`execute`, through the `CaseIo`
+ * seam the engine provides), what those cost (`requestsPerCase`, asked by the plan and the dry
+ * run) and the traits the checks ask instead of comparing family names.
+ */
+import type { Arbitrary } from 'fast-check';
+import type { CaseExtra } from '../../checks/types.js';
+import type { Credential } from '../../config/credentials.js';
+import type { SpecModel } from '../../spec/model.js';
+import type { Observation } from '../../transport/observation.js';
+import type { Case, CaseFamily, CaseRecipe } from '../case.js';
+import type { FamilyGenerators } from './shared.js';
+
+export interface GenerationContext {
+  model: SpecModel;
+  credentials: readonly Credential[];
+  personId: number;
+  /** Person ids known to exist (never generated as unknown). */
+  knownPersons?: readonly number[];
+}
+
+/**
+ * The requests a family may make for one case, as the engine provides them (independent of how
+ * they reach the target).
+ */
+export interface CaseIo {
+  /** Sends the case; `headers` replaces its non-credential headers (the language-headers baseline). */
+  send(headers?: Record<string, string>): Promise<Observation>;
+  /** GET of a person path template (one of `paths`) for `segment`, with the run's read credential. */
+  read(template: string, segment: string, accept?: string): Promise<Observation>;
+  /** ImageInfo's BlobId for `segment`; undefined when it cannot be read. */
+  blobId(segment: string): Promise<number | undefined>;
+  /** Whether bytes decode as an image. */
+  imageDecodes(bytes: Uint8Array): Promise<boolean>;
+  /** The person path templates `read` takes. */
+  readonly paths: { readonly imageInfo: string; readonly image: string };
+}
+
+/** The answer to a case and what was learned around it. */
+export interface Executed {
+  o: Observation;
+  extra: CaseExtra;
+}
+
+/** What the checks ask about a case's family (instead of its name). */
+export interface FamilyTraits {
+  /** Bad credentials together with something else wrong: the refusal must come first. */
+  authOrderUnderTest: boolean;
+  /**
+   * Only the credentials vary (a small valid upload to the configured person): valid ones must be
+   * accepted, and a refused request must change nothing (ImageInfo's BlobId is read before and after).
+   */
+  credentialsUnderTest: boolean;
+  /** The answer is compared with the same request sent first without its language headers. */
+  comparedWithLanguageBaseline: boolean;
+  /** After an upload answered 200, ImageInfo and the image are read back. */
+  readsBackAfterUpload: boolean;
+}
+
+/** What a family does, whatever the run. */
+export interface FamilyBehaviour {
+  name: CaseFamily;
+  /** Changes or reads the configured person's image: one case at a time. */
+  serial: boolean;
+  /** A healthy server answers the case below 500 (the circuit breaker counts it). */
+  expectHealthy: boolean;
+  traits: FamilyTraits;
+  /** Requests one case sends (reads that depend on the answer counted as if it answered 200). */
+  requestsPerCase(recipe: CaseRecipe): number;
+  /** Sends the case and the requests around it. */
+  execute(io: CaseIo, c: Case): Promise<Executed>;
+}
+
+/** A family as its file defines it: its behaviour and how it draws recipes from the run's generators. */
+export interface FamilyDefinition extends FamilyBehaviour {
+  recipes(g: FamilyGenerators): Arbitrary<CaseRecipe>;
+}
+
+/** A family for one run (one generation context): its behaviour and the arbitrary of its recipes. */
+export interface Family extends FamilyBehaviour {
+  arbitrary: Arbitrary<CaseRecipe>;
+}
