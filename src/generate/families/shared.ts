@@ -12,11 +12,11 @@ import type { SpecModel } from '../../spec/model.js';
 import type { FamilyBehaviour, FamilyTraits, GenerationContext } from './types.js';
 
 /**
- * Damage a strict decoder cannot see is no damage the rules can ask a server to find: JPEG
- * entropy-coded data carries no checksum, so scrambled scan bytes decode as another picture.
+ * Every invalid body kind. Damage is undecodable by construction (src/generate/invalid-bodies/damage.ts;
+ * tests/generate/damage-undecodable.test.ts proves it with libvips and the Debian tools), so every
+ * kind is damage a decoder can see.
  */
-const UNDETECTABLE_DAMAGE = new Set(['jpeg-corrupt-data']);
-export const DETECTABLE_INVALID_KINDS = INVALID_BODY_KINDS.map((k) => k.kind).filter((k) => !UNDETECTABLE_DAMAGE.has(k));
+export const DETECTABLE_INVALID_KINDS = INVALID_BODY_KINDS.map((k) => k.kind);
 
 /** Content types the spec does not declare for the request body (filtered against the spec). */
 export function undeclaredContentTypes(model: SpecModel): string[] {

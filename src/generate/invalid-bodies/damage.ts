@@ -2,6 +2,13 @@
  * Byte surgery on real images: zero dimensions, cut headers, and damage behind a readable header.
  * Every operation keeps everything else valid (PNG CRCs are recomputed where only the dimension or
  * the compressed data is meant to be wrong).
+ *
+ * Damage is undecodable by construction, not by luck: a few pixels of scrambled LZW codes or
+ * deflate bits can decode cleanly (a 1x1 LZW TIFF with scrambled data was accepted by a strict
+ * server), so corrupt data always starts with something no conforming decoder can read: a
+ * deflate block of the reserved type 3, an LZW code beyond the table, a run of 1-bits that is no
+ * JPEG Huffman code. tests/generate/damage-undecodable.test.ts checks every kind with libvips and
+ * the format's Debian tool (bench/damage-sample.ts for a large sample).
  */
 import { crc32 } from '../images/crc32.js';
 import { walkGif } from '../images/gif-blocks.js';
@@ -125,6 +132,36 @@ function scramble(b: Uint8Array, start: number, end: number, seed: number): void
   for (let i = 0; i < r.length; i++) b[start + i] = r[i] === 0xff ? 0xfe : r[i]!;
 }
 
+/**
+ * Makes the first deflate block of the zlib stream at `zlibStart` one of the reserved type 3
+ * (BTYPE bits 1-2 of its first byte, after the 2-byte zlib header): RFC 1951 calls it an error,
+ * so every inflater stops there ("invalid block type").
+ */
+function reservedDeflateBlock(b: Uint8Array, zlibStart: number, end: number): void {
+  if (zlibStart + 3 > end) throw new Error('deflate: no block header to damage');
+  b[zlibStart + 2]! |= 0x06;
+}
+
+/**
+ * Starts the LZW strip at `start` (TIFF: MSB-first codes, 9 bits wide after a Clear) with Clear
+ * (256) and then code 511: right after a Clear only the 258 codes 0..257 exist, so the second code
+ * lies beyond the table and no decoder can expand it (libtiff: "Corrupted LZW table").
+ */
+function lzwCodeBeyondTable(b: Uint8Array, start: number, end: number): void {
+  if (start + 3 > end) throw new Error('LZW: strip too short to damage');
+  // 100000000 111111111: Clear then 511, in the first 18 bits.
+  b[start] = 0x80;
+  b[start + 1] = 0x7f;
+  b[start + 2] = (b[start + 2]! & 0x3f) | 0xc0;
+}
+
+/**
+ * 64 one-bits as entropy-coded data (0xFF is stuffed as FF 00), put where the first Huffman code
+ * of the scan starts. JPEG reserves the all-1 code word of every length, so no table decodes
+ * them ("bad Huffman code").
+ */
+const NO_HUFFMAN_CODE = Uint8Array.from({ length: 16 }, (_, i) => (i % 2 === 0 ? 0xff : 0x00));
+
 export function damage(format: ImageFormat, kind: string, src: Uint8Array, rand: () => number, seed: number): Uint8Array {
   const b = copy(src);
   const key = `${format}-${kind}`;
@@ -143,11 +180,13 @@ export function damage(format: ImageFormat, kind: string, src: Uint8Array, rand:
       return b.slice(0, iend.offset);
     }
     case 'png-corrupt-data': {
-      // Keep the 2-byte zlib header, scramble deflate data (and/or its Adler-32), recompute the CRC.
+      // Keep the 2-byte zlib header, scramble deflate data (and/or its Adler-32), make the first
+      // block one of the reserved type, recompute the CRC.
       const idat = chunk(b, 'IDAT');
       const start = idat.dataStart + Math.min(2, idat.length);
       const len = Math.max(1, Math.ceil((idat.crcAt - start) / 2));
       scramble(b, start, Math.min(idat.crcAt, start + len), seed);
+      reservedDeflateBlock(b, idat.dataStart, idat.crcAt);
       fixPngCrc(b, idat);
       return b;
     }
@@ -160,10 +199,15 @@ export function damage(format: ImageFormat, kind: string, src: Uint8Array, rand:
       return b.slice(0, s.eoi);
     }
     case 'jpeg-corrupt-data': {
+      // Scramble the first half of the entropy-coded data and start it with no Huffman code.
       const s = jpegStructure(b);
       const len = Math.max(1, Math.ceil((s.eoi - s.scanStart) / 2));
       scramble(b, s.scanStart, Math.min(s.eoi, s.scanStart + len), seed);
-      return b;
+      const out = new Uint8Array(b.length + NO_HUFFMAN_CODE.length);
+      out.set(b.subarray(0, s.scanStart), 0);
+      out.set(NO_HUFFMAN_CODE, s.scanStart);
+      out.set(b.subarray(s.scanStart), s.scanStart + NO_HUFFMAN_CODE.length);
+      return out;
     }
     case 'gif-truncated': {
       const img = walkGif(b).blocks.find((x) => x.kind === 'image');
@@ -223,9 +267,18 @@ function damageTiff(kind: string, b: Uint8Array, src: Uint8Array, rand: () => nu
       return b;
     }
     case 'corrupt-data': {
+      // Scramble the first half of the first strip or tile (after the zlib header of Deflate
+      // data), then make its start undecodable.
       const start = tiffEntryValues(src, le, offsets)[0]!;
       const count = tiffEntryValues(src, le, counts)[0]!;
-      scramble(b, start, start + Math.max(1, Math.ceil(count / 2)), seed);
+      const compression = first.entries.find((e) => e.tag === 259);
+      const scheme = compression ? tiffEntryValues(src, le, compression)[0] : 1;
+      const deflate = scheme === 8 || scheme === 32946;
+      if (scheme !== 5 && !deflate) throw new Error(`TIFF corrupt-data: compression ${scheme} has no undecodable form (LZW or Deflate only)`);
+      const from = start + (deflate ? Math.min(2, count) : 0);
+      scramble(b, from, from + Math.max(1, Math.ceil((start + count - from) / 2)), seed);
+      if (deflate) reservedDeflateBlock(b, start, start + count);
+      else lzwCodeBeyondTable(b, start, start + count);
       return b;
     }
   }
