@@ -11,23 +11,22 @@
  * says how such requests are answered. Bodies are validated with ajv against the schema of the
  * status and media type; a body under matchers is validated through its example value.
  */
-import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
-import addFormatsModule from 'ajv-formats';
+import type { Ajv2020, ValidateFunction } from 'ajv/dist/2020.js';
 import Negotiator from 'negotiator';
 import type { OpenAPIV3, OpenAPIV3_1 } from 'openapi-types';
+import { specAjv } from '../spec/ajv.js';
 import type { LoadedSpec } from '../spec/load.js';
 import { mediaFamily, type OperationModel } from '../spec/model.js';
-import { apiBasePath } from './api-base.js';
+import { apiBasePath, escapeRegExp, pathTemplatePattern } from '../spec/paths.js';
 import { PactError } from '../errors.js';
 import { asPact } from './pact-file.js';
+import { normalize, type Body, type Interaction } from './pact-interaction.js';
 
 export interface Incompatibility {
   /** The interaction's description (with its position when it has none). */
   interaction: string;
   reason: string;
 }
-
-const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
 
 /** Request headers any HTTP client may send whatever the spec says. */
 const GENERIC_HEADERS = [
@@ -45,117 +44,6 @@ const GENERIC_HEADERS = [
   'transfer-encoding',
   'user-agent',
 ];
-
-// ---------------------------------------------------------------- the pact, normalized
-
-interface Body {
-  /** The body as text (decoded from base64 when encoded), or the JSON value when the pact holds one. */
-  text?: string;
-  json?: { value: unknown };
-  bytes?: Buffer;
-  contentType?: string;
-}
-
-interface Message {
-  headers: Map<string, string[]>;
-  body?: Body;
-}
-
-interface Interaction {
-  label: string;
-  method: string;
-  path: string;
-  pathExpression?: string;
-  query: Map<string, string[]>;
-  request: Message;
-  status: number;
-  /** Statuses a status-code matcher allows besides the example (a list, or a class such as `success`). */
-  statusMatcher?: number[] | string;
-  response: Message;
-}
-
-function headerMap(raw: unknown): Map<string, string[]> {
-  const map = new Map<string, string[]>();
-  if (typeof raw !== 'object' || raw === null) return map;
-  for (const [name, value] of Object.entries(raw as Record<string, unknown>)) {
-    const values = Array.isArray(value) ? value.map(String) : [String(value)];
-    map.set(name.toLowerCase(), [...(map.get(name.toLowerCase()) ?? []), ...values]);
-  }
-  return map;
-}
-
-function queryMap(raw: unknown): Map<string, string[]> {
-  const map = new Map<string, string[]>();
-  if (typeof raw === 'string') {
-    for (const [k, v] of new URLSearchParams(raw)) map.set(k, [...(map.get(k) ?? []), v]);
-  } else if (typeof raw === 'object' && raw !== null) {
-    for (const [k, v] of Object.entries(raw as Record<string, unknown>)) map.set(k, Array.isArray(v) ? v.map(String) : [String(v)]);
-  }
-  return map;
-}
-
-/** V4 bodies are `{ content, contentType, encoded }`; V2/V3 bodies are the value itself. A string is the raw text. */
-function body(raw: unknown, v4: boolean): Body | undefined {
-  if (raw === undefined || raw === null) return undefined;
-  if (v4 && typeof raw === 'object' && !Array.isArray(raw) && 'content' in raw) {
-    const b = raw as { content?: unknown; contentType?: unknown; encoded?: unknown };
-    const out: Body = {};
-    if (typeof b.contentType === 'string') out.contentType = b.contentType;
-    if (typeof b.content === 'string') {
-      if (b.encoded === 'base64' || b.encoded === true) {
-        out.bytes = Buffer.from(b.content, 'base64');
-        out.text = out.bytes.toString('utf8');
-      } else {
-        out.text = b.content;
-        out.bytes = Buffer.from(b.content, 'utf8');
-      }
-    } else if (b.content !== undefined && b.content !== null) {
-      out.json = { value: b.content };
-    }
-    return out;
-  }
-  if (typeof raw === 'string') return { text: raw, bytes: Buffer.from(raw, 'utf8') };
-  return { json: { value: raw } };
-}
-
-function statusMatcher(response: Record<string, unknown>): number[] | string | undefined {
-  const rules = (response.matchingRules as { status?: unknown } | undefined)?.status;
-  if (typeof rules !== 'object' || rules === null) return undefined;
-  const entries = Object.values(rules as Record<string, unknown>);
-  const candidates = 'matchers' in (rules as object) ? [rules] : entries;
-  for (const c of candidates) {
-    for (const m of ((c as { matchers?: unknown }).matchers ?? []) as { match?: unknown; status?: unknown }[]) {
-      if (m.match !== 'statusCode') continue;
-      if (Array.isArray(m.status)) return m.status.map(Number);
-      if (typeof m.status === 'string') return m.status;
-    }
-  }
-  return undefined;
-}
-
-function normalize(raw: Record<string, unknown>, index: number, v4: boolean): Interaction {
-  const req = raw.request as Record<string, unknown>;
-  const res = raw.response as Record<string, unknown>;
-  const label = typeof raw.description === 'string' && raw.description ? raw.description : `interaction ${index + 1}`;
-  const it: Interaction = {
-    label,
-    method: String(req.method).toUpperCase(),
-    path: String(req.path),
-    query: queryMap(req.query),
-    request: { headers: headerMap(req.headers) },
-    status: Number(res.status),
-    response: { headers: headerMap(res.headers) },
-  };
-  const gen = (req.generators as { path?: { type?: unknown; expression?: unknown } } | undefined)?.path;
-  if (gen?.type === 'ProviderState' && typeof gen.expression === 'string') it.pathExpression = gen.expression;
-  const reqBody = body(req.body, v4);
-  if (reqBody) it.request.body = reqBody;
-  const resBody = body(res.body, v4);
-  if (resBody) it.response.body = resBody;
-  const sm = statusMatcher(res);
-  if (sm !== undefined) it.statusMatcher = sm;
-  return it;
-}
 
 // ---------------------------------------------------------------- the spec, indexed
 
@@ -182,31 +70,20 @@ interface SpecIndex {
   securityHeaders: string[];
 }
 
-function escapeRegex(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-}
-
 const indexes = new WeakMap<LoadedSpec, SpecIndex>();
 
 function specIndex(spec: LoadedSpec): SpecIndex {
   const cached = indexes.get(spec);
   if (cached) return cached;
-  const ajv = new Ajv2020({ allErrors: true, strict: false, validateFormats: true });
-  addFormats(ajv);
-  for (const k of ['xml', 'example', 'discriminator', 'externalDocs']) if (!ajv.getKeyword(k)) ajv.addKeyword(k);
-  ajv.addFormat('int32', { type: 'number', validate: (n: number) => Number.isInteger(n) && n >= -(2 ** 31) && n < 2 ** 31 });
-  ajv.addFormat('int64', { type: 'number', validate: (n: number) => Number.isInteger(n) });
+  const ajv = specAjv({ allErrors: true });
   const apiBase = apiBasePath(spec.document);
   const paths: SpecPath[] = [];
   for (const [template, item] of Object.entries(spec.document.paths ?? {})) {
     if (!item) continue;
     const itemParams = (item.parameters ?? []) as OpenAPIV3_1.ParameterObject[];
     const pathParam = itemParams.find((p) => p.in === 'path');
-    const source = template
-      .split(/(\{[^}]+\})/)
-      .map((part) => (part.startsWith('{') ? '([^/]*)' : escapeRegex(part)))
-      .join('');
-    const entry: SpecPath = { template, pattern: new RegExp(`^(?:/.*)?${escapeRegex(apiBase)}${source}/?$`), operations: new Map() };
+    // Under any base path that ends in the spec's (`/SuperOffice/api/v1`, `/api/v1`).
+    const entry: SpecPath = { template, pattern: pathTemplatePattern(template, `^(?:/.*)?${escapeRegExp(apiBase)}`), operations: new Map() };
     if (pathParam) {
       const schema = (pathParam.schema ?? {}) as OpenAPIV3_1.SchemaObject;
       entry.param = {
@@ -298,7 +175,7 @@ function simpleXml(text: string): { name: string; namespace?: string; text: stri
   const name = qname.includes(':') ? qname.slice(qname.indexOf(':') + 1) : qname;
   const prefix = qname.includes(':') ? qname.slice(0, qname.indexOf(':')) : undefined;
   const nsAttr = prefix ? `xmlns:${prefix}` : 'xmlns';
-  const ns = new RegExp(`${escapeRegex(nsAttr)}\\s*=\\s*(?:"([^"]*)"|'([^']*)')`).exec(attrs);
+  const ns = new RegExp(`${escapeRegExp(nsAttr)}\\s*=\\s*(?:"([^"]*)"|'([^']*)')`).exec(attrs);
   const out: { name: string; namespace?: string; text: string } = { name, text: inner.trim() };
   const namespace = ns?.[1] ?? ns?.[2];
   if (namespace !== undefined) out.namespace = namespace;
@@ -364,23 +241,17 @@ function checkResponseBody(index: SpecIndex, it: Interaction, op: OperationModel
   if (!v(value)) reasons.push(`the ${it.status} body ${show(value)} does not match the spec's schema for ${media.type}: ${ajvErrors(v)}`);
 }
 
-function checkInteraction(index: SpecIndex, it: Interaction): string[] {
-  const reasons: string[] = [];
-  const path = it.path.split('?')[0] ?? it.path;
-  let sp: SpecPath | undefined;
-  let segment = '';
-  for (const candidate of index.paths) {
-    const m = candidate.pattern.exec(path);
-    if (m) {
-      sp = candidate;
-      segment = m[1] ?? '';
-      break;
-    }
+/** The spec path the interaction's path falls under and its person-id segment, or undefined. */
+function findSpecPath(index: SpecIndex, path: string): { sp: SpecPath; segment: string } | undefined {
+  for (const sp of index.paths) {
+    const m = sp.pattern.exec(path);
+    if (m) return { sp, segment: m[1] ?? '' };
   }
-  if (!sp) {
-    reasons.push(`unknown path ${path}: the spec describes ${index.paths.map((p) => `${index.apiBase}${p.template}`).join(', ')} (under any base path ending in ${index.apiBase})`);
-    return reasons;
-  }
+  return undefined;
+}
+
+/** The person id of the path, or of the provider-state expression that stands for it. */
+function checkPathParameter(index: SpecIndex, it: Interaction, sp: SpecPath, segment: string, reasons: string[]): void {
   if (it.pathExpression !== undefined) {
     const m = sp.pattern.exec(it.pathExpression);
     const seg = m?.[1];
@@ -393,36 +264,29 @@ function checkInteraction(index: SpecIndex, it: Interaction): string[] {
     const bad = checkPersonId(index, sp, segment, 'person id');
     if (bad) reasons.push(bad);
   }
+}
 
-  const so = sp.operations.get(it.method);
-  if (!so) {
-    reasons.push(`method ${it.method} is not declared for ${sp.template} (declared: ${[...sp.operations.keys()].join(', ')})`);
-    return reasons;
-  }
-  const op = so.op;
-
-  // Status first: whether the interaction is a negative test decides how strictly the request is read.
+function checkStatus(it: Interaction, op: OperationModel, template: string, reasons: string[]): void {
   const declared = op.statuses;
-  if (!declared.includes(it.status)) reasons.push(`status ${it.status} is not declared for ${op.method} ${sp.template} (declared: ${declared.join(', ')})`);
+  if (!declared.includes(it.status)) reasons.push(`status ${it.status} is not declared for ${op.method} ${template} (declared: ${declared.join(', ')})`);
   if (Array.isArray(it.statusMatcher)) {
     const extra = it.statusMatcher.filter((s) => !declared.includes(s));
-    if (extra.length > 0) reasons.push(`the status matcher allows ${extra.join(', ')}, not declared for ${op.method} ${sp.template}`);
+    if (extra.length > 0) reasons.push(`the status matcher allows ${extra.join(', ')}, not declared for ${op.method} ${template}`);
   }
-  const negative = it.status >= 400 && it.status < 500 && declared.includes(it.status);
-  const success = it.status >= 200 && it.status < 300;
+}
 
-  // Query parameters.
+/** Query parameters and request headers the operation declares, and an Accept its answers can meet. */
+function checkQueryAndHeaders(index: SpecIndex, it: Interaction, so: SpecOperation, template: string, reasons: string[]): void {
+  const op = so.op;
   const queryNames = new Set(op.query.map((q) => q.name));
-  for (const name of it.query.keys()) if (!queryNames.has(name)) reasons.push(`query parameter ${name} is not declared for ${op.method} ${sp.template}`);
-
-  // Request headers.
+  for (const name of it.query.keys()) if (!queryNames.has(name)) reasons.push(`query parameter ${name} is not declared for ${op.method} ${template}`);
   for (const name of it.request.headers.keys()) {
     if (GENERIC_HEADERS.includes(name) || index.securityHeaders.includes(name) || so.headerNames.has(name)) continue;
-    reasons.push(`request header ${name} is not declared for ${op.method} ${sp.template}`);
+    reasons.push(`request header ${name} is not declared for ${op.method} ${template}`);
   }
   const accept = first(it.request.headers, 'accept');
   const answers = op.responses.get(it.status) ?? [];
-  if (accept && success && answers.length > 0) {
+  if (accept && it.status >= 200 && it.status < 300 && answers.length > 0) {
     let preferred: string[] = [];
     try {
       preferred = new Negotiator({ headers: { accept } }).mediaTypes(answers.map((a) => a.type));
@@ -431,29 +295,55 @@ function checkInteraction(index: SpecIndex, it: Interaction): string[] {
     }
     if (preferred.length === 0) reasons.push(`Accept ${accept} names no media type the operation answers ${it.status} with (${answers.map((a) => a.type).join(', ')})`);
   }
+}
 
-  // Request body and Content-Type.
+/**
+ * The request body and its Content-Type. A request the spec does not describe may only be a
+ * negative test: one that expects a 4xx the operation declares.
+ */
+function checkRequestBody(index: SpecIndex, it: Interaction, so: SpecOperation, template: string, reasons: string[]): void {
+  const op = so.op;
   const contentType = first(it.request.headers, 'content-type') ?? it.request.body?.contentType;
   const hasBody = !isEmpty(it.request.body);
   if (op.requestMediaTypes.length === 0) {
-    if (hasBody) reasons.push(`${op.method} ${sp.template} takes no request body, but the interaction sends one`);
-  } else {
-    const requestMedia = contentType ? op.requestMediaTypes.find((m) => m.type === essence(contentType)) : undefined;
-    const problems: string[] = [];
-    if (contentType && !requestMedia) problems.push(`request Content-Type ${contentType} is not declared (declared: ${op.requestMediaTypes.map((m) => m.type).join(', ')})`);
-    if (!hasBody && so.bodyRequired) problems.push('the spec requires a request body and the interaction sends none');
-    if (hasBody && !contentType) problems.push('the request body has no Content-Type');
-    if (hasBody && requestMedia && mediaFamily(requestMedia.type) === 'multipart') {
-      const text = it.request.body?.text ?? '';
-      const field = index.multipartField;
-      const names = [...text.matchAll(/content-disposition:[^\r\n]*\bname="([^"]*)"/gi)].map((m) => m[1]);
-      if (names.length > 0 && !names.includes(field)) problems.push(`the multipart body has no form field "${field}" (it has ${names.map((n) => `"${n}"`).join(', ')})`);
-    }
-    // A request the spec does not describe may only be a negative test.
-    if (problems.length > 0 && !negative) reasons.push(...problems.map((p) => `${p}, and the interaction expects ${it.status}, not a 4xx the spec declares`));
+    if (hasBody) reasons.push(`${op.method} ${template} takes no request body, but the interaction sends one`);
+    return;
   }
+  const requestMedia = contentType ? op.requestMediaTypes.find((m) => m.type === essence(contentType)) : undefined;
+  const problems: string[] = [];
+  if (contentType && !requestMedia) problems.push(`request Content-Type ${contentType} is not declared (declared: ${op.requestMediaTypes.map((m) => m.type).join(', ')})`);
+  if (!hasBody && so.bodyRequired) problems.push('the spec requires a request body and the interaction sends none');
+  if (hasBody && !contentType) problems.push('the request body has no Content-Type');
+  if (hasBody && requestMedia && mediaFamily(requestMedia.type) === 'multipart') {
+    const text = it.request.body?.text ?? '';
+    const field = index.multipartField;
+    const names = [...text.matchAll(/content-disposition:[^\r\n]*\bname="([^"]*)"/gi)].map((m) => m[1]);
+    if (names.length > 0 && !names.includes(field)) problems.push(`the multipart body has no form field "${field}" (it has ${names.map((n) => `"${n}"`).join(', ')})`);
+  }
+  const negative = it.status >= 400 && it.status < 500 && op.statuses.includes(it.status);
+  if (problems.length > 0 && !negative) reasons.push(...problems.map((p) => `${p}, and the interaction expects ${it.status}, not a 4xx the spec declares`));
+}
 
-  if (declared.includes(it.status)) checkResponseBody(index, it, op, reasons);
+function checkInteraction(index: SpecIndex, it: Interaction): string[] {
+  const reasons: string[] = [];
+  const path = it.path.split('?')[0] ?? it.path;
+  const found = findSpecPath(index, path);
+  if (!found) {
+    reasons.push(`unknown path ${path}: the spec describes ${index.paths.map((p) => `${index.apiBase}${p.template}`).join(', ')} (under any base path ending in ${index.apiBase})`);
+    return reasons;
+  }
+  const { sp, segment } = found;
+  checkPathParameter(index, it, sp, segment, reasons);
+  const so = sp.operations.get(it.method);
+  if (!so) {
+    reasons.push(`method ${it.method} is not declared for ${sp.template} (declared: ${[...sp.operations.keys()].join(', ')})`);
+    return reasons;
+  }
+  // Status first: whether the interaction is a negative test decides how strictly the request is read.
+  checkStatus(it, so.op, sp.template, reasons);
+  checkQueryAndHeaders(index, it, so, sp.template, reasons);
+  checkRequestBody(index, it, so, sp.template, reasons);
+  if (so.op.statuses.includes(it.status)) checkResponseBody(index, it, so.op, reasons);
   return reasons;
 }
 

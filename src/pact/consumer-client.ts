@@ -3,6 +3,7 @@
  * back the blob id from a JSON or XML answer.
  */
 import { request, type FormData } from 'undici';
+import { decodeBlobId } from '../checks/decode-blob-id.js';
 import { mediaFamily } from '../spec/model.js';
 
 export interface SaveImageRequest {
@@ -20,22 +21,10 @@ export interface SaveImageAnswer {
   blobId?: number;
 }
 
-/** The integer a JSON or XML answer carries, or undefined when it holds none. */
-export function readBlobId(contentType: string | undefined, text: string): number | undefined {
-  const family = contentType ? mediaFamily(contentType) : 'other';
-  if (family === 'json') {
-    try {
-      const value: unknown = JSON.parse(text);
-      return Number.isInteger(value) ? (value as number) : undefined;
-    } catch {
-      return undefined;
-    }
-  }
-  if (family === 'xml') {
-    const m = /^\s*(?:<\?xml[^>]*\?>\s*)?<([A-Za-z_][\w.-]*)(?:\s[^>]*)?>\s*(-?\d+)\s*<\/\1>\s*$/.exec(text);
-    return m?.[2] !== undefined ? Number(m[2]) : undefined;
-  }
-  return undefined;
+/** The blob id a JSON or XML answer carries (read as the checks read it), or undefined when it holds none. */
+function readBlobId(contentType: string | undefined, text: string): number | undefined {
+  if (!contentType) return undefined;
+  return decodeBlobId(text, { type: contentType, family: mediaFamily(contentType), schema: {} });
 }
 
 export async function saveImage(req: SaveImageRequest): Promise<SaveImageAnswer> {

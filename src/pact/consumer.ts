@@ -5,15 +5,21 @@
  */
 import { STATUS_CODES } from 'node:http';
 import { MatchersV3, XmlBuilder, type PactV4 } from '@pact-foundation/pact';
-import type { V4InteractionWithResponse, V4ResponseBuilder } from '@pact-foundation/pact/src/v4/http/types.js';
 import type { OpenAPIV3_1 } from 'openapi-types';
 import { SpecError } from '../errors.js';
 import type { LoadedSpec } from '../spec/load.js';
 import { personPath, type OperationModel, type ResponseMediaType, type SpecModel } from '../spec/model.js';
-import { apiBasePath } from './api-base.js';
+import { apiBasePath, escapeRegExp } from '../spec/paths.js';
 import { providerStates } from './names.js';
 
 const { fromProviderState, integer, regex, matchStatus } = MatchersV3;
+
+// The builder types of a V4 HTTP interaction, read off the public PactV4 API (Pact JS exports
+// them only from its internal modules).
+type RequestStep = ReturnType<ReturnType<PactV4['addInteraction']>['withRequest']>;
+type ResponseBuilder = Parameters<NonNullable<Parameters<RequestStep['willRespondWith']>[1]>>[0];
+/** An interaction with its request and response: what the consumer tests call `executeTest` on. */
+type InteractionWithResponse = ReturnType<RequestStep['willRespondWith']>;
 
 /** HTTP header names (HTTP itself, not the spec). */
 export const httpHeaders = { accept: 'Accept', contentType: 'Content-Type' } as const;
@@ -72,18 +78,18 @@ export function consumerFacts(spec: LoadedSpec): ConsumerFacts {
 }
 
 /** The image path with the person id injected from the provider state; `example` is what the consumer test sends. */
-export function injectedImagePath(f: ConsumerFacts, example: number = f.examplePersonId) {
+function injectedImagePath(f: ConsumerFacts, example: number = f.examplePersonId) {
   const name = f.model.personIdParameter.name;
   return fromProviderState(f.apiBase + personPath(f.model.imagePath, name, `\${${name}}`), f.apiBase + personPath(f.model.imagePath, name, String(example)));
 }
 
 /** A regex that matches the media type with any parameters (`application/json; charset=utf-8`). */
 function mediaTypeMatcher(type: string) {
-  return regex(`^${type.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}(\\s*;.*)?$`, type);
+  return regex(`^${escapeRegExp(type)}(\\s*;.*)?$`, type);
 }
 
 function blobIdAnswer(f: ConsumerFacts, media: ResponseMediaType) {
-  return (res: V4ResponseBuilder) => {
+  return (res: ResponseBuilder) => {
     res.headers({ [httpHeaders.contentType]: mediaTypeMatcher(media.type) });
     if (media.family === 'xml') {
       const root = media.xml?.name ?? 'int';
@@ -114,7 +120,7 @@ export interface RawUpload {
 }
 
 /** A raw upload of an image with its own Content-Type, answered with the blob id. */
-export function rawUpload(pact: PactV4, f: ConsumerFacts, u: RawUpload, description: string): V4InteractionWithResponse {
+export function rawUpload(pact: PactV4, f: ConsumerFacts, u: RawUpload, description: string): InteractionWithResponse {
   const answer = u.answer ?? f.json;
   return pact
     .addInteraction()
@@ -128,7 +134,7 @@ export function rawUpload(pact: PactV4, f: ConsumerFacts, u: RawUpload, descript
 }
 
 /** A multipart upload with the image in the spec's form field, answered with the blob id. */
-export function multipartUpload(pact: PactV4, f: ConsumerFacts, u: { mediaType: string; file: string; boundary: string }, description: string): V4InteractionWithResponse {
+export function multipartUpload(pact: PactV4, f: ConsumerFacts, u: { mediaType: string; file: string; boundary: string }, description: string): InteractionWithResponse {
   return pact
     .addInteraction()
     .given(providerStates.personExists)
@@ -141,7 +147,7 @@ export function multipartUpload(pact: PactV4, f: ConsumerFacts, u: { mediaType: 
 }
 
 /** An upload whose body is empty, answered 400. */
-export function emptyUpload(pact: PactV4, f: ConsumerFacts, mediaType: string, description: string): V4InteractionWithResponse {
+export function emptyUpload(pact: PactV4, f: ConsumerFacts, mediaType: string, description: string): InteractionWithResponse {
   return pact
     .addInteraction()
     .given(providerStates.personExists)
@@ -154,7 +160,7 @@ export function emptyUpload(pact: PactV4, f: ConsumerFacts, mediaType: string, d
 }
 
 /** An upload to a person id that names no person, answered 400. */
-export function noSuchPersonUpload(pact: PactV4, f: ConsumerFacts, u: { mediaType: string; file: string }, description: string): V4InteractionWithResponse {
+export function noSuchPersonUpload(pact: PactV4, f: ConsumerFacts, u: { mediaType: string; file: string }, description: string): InteractionWithResponse {
   return pact
     .addInteraction()
     .given(providerStates.noSuchPerson)
@@ -167,7 +173,7 @@ export function noSuchPersonUpload(pact: PactV4, f: ConsumerFacts, u: { mediaTyp
 }
 
 /** A valid upload whose credentials the installation refuses, answered 401 (403 allowed). */
-export function refusedUpload(pact: PactV4, f: ConsumerFacts, u: { mediaType: string; file: string }, description: string): V4InteractionWithResponse {
+export function refusedUpload(pact: PactV4, f: ConsumerFacts, u: { mediaType: string; file: string }, description: string): InteractionWithResponse {
   const [first, ...rest] = f.status.refused;
   if (first === undefined) throw new SpecError('the spec declares no status for refused credentials');
   return pact

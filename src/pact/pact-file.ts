@@ -55,7 +55,7 @@ export function asPact(raw: unknown, where: string): PactDocument {
   return raw as PactDocument;
 }
 
-export function parsePact(text: string, where: string): PactDocument {
+function parsePact(text: string, where: string): PactDocument {
   let raw: unknown;
   try {
     raw = JSON.parse(text);

@@ -8,20 +8,15 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import type { Credential } from '../config/credentials.js';
 import type { SpecModel } from '../spec/model.js';
+import { pathTemplatePattern } from '../spec/paths.js';
 import { authHeaders } from '../transport/auth-headers.js';
 import type { VerificationState } from './states.js';
 
 export type RequestFilter = (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
 
-/** A regex that finds the spec path at the end of a request path (query excluded); group 1 is where it starts. */
-export function specPathPattern(model: SpecModel): RegExp {
-  const alternatives = [...new Set(model.operations.map((o) => o.path))].map((p) =>
-    p
-      .split(/(\{[^}]+\})/)
-      .map((part) => (part.startsWith('{') ? '[^/]*' : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
-      .join(''),
-  );
-  return new RegExp(`(${alternatives.join('|')})/?$`);
+/** A regex that finds a spec path at the end of a request path (query excluded); its `index` is where it starts. */
+function specPathPattern(model: SpecModel): RegExp {
+  return pathTemplatePattern([...new Set(model.operations.map((o) => o.path))], '');
 }
 
 /** A credential of the same scheme that the installation must refuse. */

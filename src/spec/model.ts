@@ -7,7 +7,7 @@ import type { OpenAPIV3, OpenAPIV3_1 } from 'openapi-types';
 import { SpecError } from '../errors.js';
 
 export type MediaFamily = 'json' | 'xml' | 'image' | 'multipart' | 'other';
-export type HttpMethod = 'GET' | 'PUT' | 'POST' | 'DELETE';
+type HttpMethod = 'GET' | 'PUT' | 'POST' | 'DELETE';
 
 export interface ResponseMediaType {
   type: string;
@@ -28,7 +28,7 @@ export interface HeaderParameter {
   malformedExamples: string[];
 }
 
-export interface HttpAuthScheme {
+interface HttpAuthScheme {
   key: string;
   kind: 'http';
   /** The auth-scheme word as the spec writes it (`basic`, `SOTicket`, `bearer`). */
@@ -36,7 +36,7 @@ export interface HttpAuthScheme {
   example?: string;
 }
 
-export interface SessionAuthScheme {
+interface SessionAuthScheme {
   key: string;
   kind: 'session';
   /** The cookie that carries the XSRF token. */
@@ -45,7 +45,7 @@ export interface SessionAuthScheme {
   headerName: string;
 }
 
-export interface SecurityModel {
+interface SecurityModel {
   basic?: HttpAuthScheme;
   ticket?: HttpAuthScheme;
   bearer?: HttpAuthScheme;

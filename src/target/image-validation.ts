@@ -27,6 +27,7 @@
  */
 import { crc32, inflateSync } from 'node:zlib';
 import sharp from 'sharp';
+import { sniffImageFormat } from '../generate/images/media-types.js';
 import type { ImageFormat, ImageValidation, TargetContext } from './types.js';
 
 // libvips caches operations by their arguments; a buffer decoded earlier can then answer for
@@ -42,15 +43,9 @@ const MAX_PAGES = 1000;
 type Check = { ok: true; width: number; height: number } | { ok: false; reason: string };
 const bad = (reason: string): { ok: false; reason: string } => ({ ok: false, reason });
 
-/** The format whose signature starts the bytes, if any. */
-export function sniffFormat(b: Uint8Array): ImageFormat | undefined {
-  const at = (i: number, ...xs: number[]): boolean => xs.every((x, k) => b[i + k] === x);
-  if (at(0, 0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a)) return 'png';
-  if (at(0, 0xff, 0xd8, 0xff)) return 'jpeg';
-  if (at(0, 0x47, 0x49, 0x46, 0x38) && (at(4, 0x37, 0x61) || at(4, 0x39, 0x61))) return 'gif';
-  if (at(0, 0x49, 0x49, 0x2a, 0x00) || at(0, 0x4d, 0x4d, 0x00, 0x2a) || at(0, 0x49, 0x49, 0x2b, 0x00) || at(0, 0x4d, 0x4d, 0x00, 0x2b)) return 'tiff';
-  return undefined;
-}
+// The one signature sniffer (PNG, JPEG, GIF87a/89a, classic TIFF and BigTIFF); `sniffFormat`
+// is its name for this module's importers.
+export { sniffImageFormat as sniffFormat };
 
 function checkPng(b: Buffer): Check {
   if (b.length < 8 + 25) return bad('PNG: incomplete header');
@@ -266,7 +261,7 @@ async function decodeAllNow(bytes: Buffer, format: ImageFormat): Promise<number>
 
 export async function validateImage(bytes: Buffer, _declaredType: string | undefined, ctx: TargetContext): Promise<ImageValidation> {
   if (bytes.length === 0) return bad('Image bitmap is missing from body (empty).');
-  const format = sniffFormat(bytes);
+  const format = sniffImageFormat(bytes);
   if (!format) return bad('The body is not a PNG, JPEG, GIF or TIFF image.');
   const structure = CHECKS[format](bytes);
   if (!structure.ok) return structure;

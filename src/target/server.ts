@@ -9,6 +9,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { ConfigError } from '../errors.js';
 import { loadSpec } from '../spec/load.js';
 import type { OperationModel, SpecModel } from '../spec/model.js';
+import { defaultBasePath, pathTemplatePattern } from '../spec/paths.js';
 import { defaultBehaviour } from './behaviour.js';
 import { newCredentials } from './credentials.js';
 import { errorMediaType } from './errors.js';
@@ -50,28 +51,12 @@ interface Route {
   operations: Map<string, OperationModel>;
 }
 
-/** The path of the spec's first server URL, with its variables at their defaults (`/SuperOffice/api/v1`). */
-function basePathOf(servers: { url: string; variables?: Record<string, { default: string }> }[] | undefined): string {
-  const server = servers?.[0];
-  if (!server) return '';
-  const url = server.url.replace(/\{([^}]+)\}/g, (_, name: string) => server.variables?.[name]?.default ?? name);
-  try {
-    return new URL(url, 'http://localhost').pathname.replace(/\/+$/, '');
-  } catch {
-    return '';
-  }
-}
-
 function routes(model: SpecModel): Route[] {
   const byPath = new Map<string, Route>();
   for (const op of model.operations) {
     let route = byPath.get(op.path);
     if (!route) {
-      const source = op.path
-        .split(/(\{[^}]+\})/)
-        .map((part) => (part.startsWith('{') ? '([^/]*)' : part.replace(/[.*+?^$()|[\]\\]/g, '\\$&')))
-        .join('');
-      route = { pattern: new RegExp(`^${source}/?$`), operations: new Map() };
+      route = { pattern: pathTemplatePattern(op.path), operations: new Map() };
       byPath.set(op.path, route);
     }
     route.operations.set(op.method, op);
@@ -93,7 +78,7 @@ export async function startReferenceTarget(options: ReferenceTargetOptions = {})
   const persons = [...(options.persons ?? DEFAULT_PERSONS)];
   const credentials: TargetCredentials = { ...newCredentials(model), ...options.credentials };
   const ctx: TargetContext = { model, credentials, store: new ImageStore(persons), maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES };
-  const basePath = basePathOf(spec.document.servers as Parameters<typeof basePathOf>[0]);
+  const basePath = defaultBasePath(spec.document);
   const table = routes(model);
   const challenge = [model.security.basic, model.security.ticket, model.security.bearer]
     .filter((s) => s !== undefined)

@@ -22,11 +22,18 @@ describe('provider states', () => {
     expect(classifyState('the person does not exist')).toBe('no-such-person');
     expect(classifyState('the user is unauthorized')).toBe('credentials-refused');
     expect(classifyState('an expired token')).toBe('credentials-refused');
+    expect(classifyState('there is a person with id 42')).toBe('person-exists');
+  });
+
+  it('calls a state whose words it does not understand unknown, instead of "a person exists"', () => {
+    expect(classifyState('any state a partner writes')).toBe('unknown');
+    expect(classifyState('the photo cache is warm')).toBe('unknown');
+    expect(classifyState('')).toBe('unknown');
   });
 
   it('injects the person id under the spec parameter name, 0 for no person, and flags refused credentials until teardown', async () => {
     const state: VerificationState = { refuseCredentials: false, seen: [] };
-    const handlers = stateHandlers({ personId: 3, personIdName: spec.model.personIdParameter.name, state });
+    const handlers = stateHandlers({ personId: 3, personIdName: spec.model.personIdParameter.name, state, onWarning: () => undefined });
     expect(await handlers['any state a partner writes']!.setup()).toMatchObject({ [spec.model.personIdParameter.name]: 3 });
     expect(await handlers[providerStates.noSuchPerson]!.setup()).toMatchObject({ [spec.model.personIdParameter.name]: 0 });
     await handlers[providerStates.credentialsRefused]!.setup();
@@ -34,6 +41,39 @@ describe('provider states', () => {
     await handlers[providerStates.credentialsRefused]!.teardown();
     expect(state.refuseCredentials).toBe(false);
     expect(state.seen).toHaveLength(3);
+  });
+
+  it('verifies an unknown state against the configured person and warns once per state, naming it', async () => {
+    const state: VerificationState = { refuseCredentials: false, seen: [] };
+    const warnings: string[] = [];
+    const handlers = stateHandlers({ personId: 7, personIdName: spec.model.personIdParameter.name, state, onWarning: (m) => warnings.push(m) });
+    expect(await handlers['the photo cache is warm']!.setup()).toMatchObject({ [spec.model.personIdParameter.name]: 7, personId: 7 });
+    await handlers['the photo cache is warm']!.setup();
+    await handlers['a state nobody wrote a handler for']!.setup();
+    expect(state.refuseCredentials).toBe(false);
+    expect(warnings).toHaveLength(2);
+    expect(warnings[0]).toMatch(/no provider-state handler understands "the photo cache is warm".*configured person 7/);
+    expect(warnings[1]).toContain('"a state nobody wrote a handler for"');
+  });
+
+  it('warns nothing for the states it understands', async () => {
+    const warnings: string[] = [];
+    const handlers = stateHandlers({ personId: 7, personIdName: 'personId', state: { refuseCredentials: false, seen: [] }, onWarning: (m) => warnings.push(m) });
+    for (const s of [...Object.values(providerStates), 'person 42 exists', 'no person with the id exists', 'an expired token']) await handlers[s]!.setup();
+    expect(warnings).toEqual([]);
+  });
+
+  it('warns on the process by default, as Pact JS logs a state it has no handler for', async () => {
+    const seen: string[] = [];
+    const listener = (w: Error) => seen.push(`${w.name}: ${w.message}`);
+    process.on('warning', listener);
+    try {
+      await stateHandlers({ personId: 7, personIdName: 'personId', state: { refuseCredentials: false, seen: [] } })['an unheard-of state']!.setup();
+      await new Promise((r) => setImmediate(r));
+    } finally {
+      process.off('warning', listener);
+    }
+    expect(seen).toEqual([expect.stringMatching(/^PactProviderStateWarning: no provider-state handler understands "an unheard-of state"/)]);
   });
 });
 
