@@ -20,7 +20,8 @@ import type { CaseBody } from '../src/generate/case.js';
 import { families } from '../src/generate/families/index.js';
 import { GIF_FAMILIES, gifRecipe, JPEG_MODES, jpegRecipe, PNG_COLOURS, pngRecipe, renderImage, TIFF_COMPRESSIONS, tiffRecipe, type ImageFormat, type ImageRecipe } from '../src/generate/images/index.js';
 import { invalidBodyRecipe, renderInvalidBody } from '../src/generate/invalid-bodies/index.js';
-import { familySeed, runConformance } from '../src/run/engine.js';
+import { runConformance } from '../src/run/engine.js';
+import { familySeed } from '../src/run/selection.js';
 import type { Progress } from '../src/run/progress.js';
 import { embeddedCredentials } from '../src/run/target.js';
 import { loadSpec } from '../src/spec/load.js';
@@ -82,7 +83,7 @@ async function encode(body: CaseBody): Promise<{ bytes: Uint8Array; contentType?
 async function record(baseUrl: string, credentials: Credential[], personId: number, runs: number): Promise<Recorded[]> {
   const { model } = await loadSpec();
   const out: Recorded[] = [];
-  const fams = families({ model, credentials, personId, knownPersons: [] }).filter((f) => (OVERHEAD_FAMILIES as readonly string[]).includes(f.name));
+  const fams = families({ model, credentials, personId }).filter((f) => (OVERHEAD_FAMILIES as readonly string[]).includes(f.name));
   for (const family of fams) {
     for (const recipe of fc.sample(family.arbitrary, { seed: familySeed(SEED, family.name), numRuns: runs })) {
       const c = await buildCase({ model, credentials }, recipe);

@@ -3,6 +3,7 @@ import sharp from 'sharp';
 import type { Check } from './types.js';
 import { answered, pass, violation } from './types.js';
 import { blobIdOf } from './valid-upload.js';
+import { decodeJsonBody } from './decode-blob-id.js';
 import { traitsOf } from './case-classes.js';
 import { sniffImageFormat } from '../generate/images/media-types.js';
 import { contentTypeOf } from '../transport/observation.js';
@@ -18,12 +19,9 @@ export const imageInfoFollowsUpload: Check = {
     const info = input.extra.imageInfo;
     if (!info) return violation('ImageInfo was not read after the upload');
     if (info.status !== 200) return violation(`GET ImageInfo after the upload ${answered(info)}, expected 200`);
-    let entity: unknown;
-    try {
-      entity = JSON.parse(info.body.toString('utf8'));
-    } catch {
-      return violation('GET ImageInfo answered a body that is not JSON');
-    }
+    const decoded = decodeJsonBody(info.body);
+    if (!decoded.ok) return violation('GET ImageInfo answered a body that is not JSON');
+    const entity = decoded.value;
     if (!input.ctx.imageInfoValidator(entity)) return violation(`ImageInfo is not a BlobEntity: ${input.ctx.imageInfoValidator.errors?.[0]?.message ?? ''}`);
     const got = (entity as { BlobId?: unknown }).BlobId;
     return got === id ? pass : violation(`the upload answered blob id ${id}, but ImageInfo's BlobId is ${JSON.stringify(got)}`);

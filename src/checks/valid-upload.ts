@@ -2,7 +2,7 @@
 import type { Check, CheckInput, Outcome } from './types.js';
 import { answered, pass, successMedia, violation } from './types.js';
 import { isValidUpload } from './case-classes.js';
-import { decodeBody } from './decode-blob-id.js';
+import { decodeBlobId, decodeBody } from './decode-blob-id.js';
 import { contentTypeOf } from '../transport/observation.js';
 
 const INT32_MIN = -(2 ** 31);
@@ -12,9 +12,7 @@ const INT32_MAX = 2 ** 31 - 1;
 export function blobIdOf({ o, ctx }: Pick<CheckInput, 'o' | 'ctx'>): number | undefined {
   if (o.status !== 200) return undefined;
   const media = successMedia(ctx, contentTypeOf(o));
-  if (!media) return undefined;
-  const d = decodeBody(o.body, media);
-  return d.ok && typeof d.value === 'number' && Number.isInteger(d.value) ? d.value : undefined;
+  return media ? decodeBlobId(o.body, media) : undefined;
 }
 
 function acceptedWithInt32(input: CheckInput): Outcome {

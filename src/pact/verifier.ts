@@ -67,7 +67,7 @@ function mismatchText(e: NonNullable<VerifierJson['errors']>[number]): string {
 }
 
 /** Turns the verifier's JSON into our result shape. */
-export function toPactResult(file: string, pact: Pick<PactDocument, 'consumer' | 'provider' | 'interactions'> | undefined, json: VerifierJson): PactResult {
+function toPactResult(file: string, pact: Pick<PactDocument, 'consumer' | 'provider' | 'interactions'> | undefined, json: VerifierJson): PactResult {
   const names = (json.output ?? []).join('\n').replace(ANSI, '');
   const between = /Verifying a pact between (.+?) and (.+?)\s*$/m.exec(names);
   const consumer = pact?.consumer.name ?? between?.[1] ?? 'unknown';
@@ -135,7 +135,7 @@ async function verifyWith(session: TargetSession, target: OpenTarget, model: Spe
         pactUrls: [file],
         logLevel: opts.logLevel ?? 'error',
         timeout: opts.timeoutMs ?? 30_000,
-        stateHandlers: stateHandlers({ personId, personIdName: model.personIdParameter.name, state }),
+        stateHandlers: stateHandlers({ personId, personIdName: model.personIdParameter.name, state, onWarning: (m) => opts.onNote?.(`warning: ${m}`) }),
         requestFilter: requestFilter({
           model,
           basePath: base.pathname.replace(/\/+$/, ''),

@@ -12,15 +12,15 @@ import type { Case } from '../generate/case.js';
 import { familyOf, type CaseIo, type Executed } from '../generate/families/index.js';
 import type { SpecModel } from '../spec/model.js';
 import { personPath } from '../spec/model.js';
-import type { Transport, WireRequest } from '../transport/client.js';
+import type { TargetSession, WireRequest } from '../transport/target-session.js';
 import type { Observation } from '../transport/observation.js';
 import type { CredentialKeeper } from './credential-keeper.js';
-import { blobIdOfImageInfo } from './image-session.js';
+import { imageInfoBlobId } from '../checks/decode-blob-id.js';
 
 export type { Executed } from '../generate/families/index.js';
 
 export interface ExecutionContext {
-  transport: Transport;
+  session: TargetSession;
   model: SpecModel;
   credentials: CredentialKeeper;
   /** The configured person: the known-good ImageInfo read that tells an expired credential from a broken rule. */
@@ -42,11 +42,11 @@ export async function sendAuthenticated(ctx: ExecutionContext, scheme: Credentia
   const keeper = ctx.credentials;
   for (let renewals = 0; ; renewals++) {
     const generation = keeper.generation(scheme);
-    const o = await ctx.transport.send(build(keeper.headers(scheme)));
+    const o = await ctx.session.send(build(keeper.headers(scheme)));
     if (!refused(o) || !keeper.wasAccepted(scheme) || renewals >= MAX_RENEWALS_PER_REQUEST) return o;
     if (keeper.generation(scheme) === generation) {
       const path = personPath(ctx.model.imageInfoPath, ctx.model.personIdParameter.name, String(ctx.personId));
-      const probe = await ctx.transport.send({ method: 'GET', path, headers: { ...keeper.headers(scheme), accept: 'application/json' }, expectHealthy: true });
+      const probe = await ctx.session.send({ method: 'GET', path, headers: { ...keeper.headers(scheme), accept: 'application/json' }, expectHealthy: true });
       if (!refused(probe)) return o;
       await keeper.renew(scheme, generation);
     }
@@ -57,7 +57,7 @@ export async function sendAuthenticated(ctx: ExecutionContext, scheme: Credentia
 function sendCase(ctx: ExecutionContext, c: Case, headers: Record<string, string>, expectHealthy: boolean): Promise<Observation> {
   const request = (auth: Record<string, string>): WireRequest => ({ method: c.recipe.method, path: c.path, headers: { ...headers, ...auth }, body: c.body, expectHealthy });
   const auth = c.recipe.auth;
-  return auth.kind === 'valid' ? sendAuthenticated(ctx, auth.scheme, request) : ctx.transport.send(request(c.authHeaders));
+  return auth.kind === 'valid' ? sendAuthenticated(ctx, auth.scheme, request) : ctx.session.send(request(c.authHeaders));
 }
 
 function read(ctx: ExecutionContext, template: string, segment: string, accept?: string): Promise<Observation> {
@@ -68,7 +68,7 @@ function read(ctx: ExecutionContext, template: string, segment: string, accept?:
 
 async function blobId(ctx: ExecutionContext, segment: string): Promise<number | undefined> {
   const o = await read(ctx, ctx.model.imageInfoPath, segment, 'application/json');
-  return blobIdOfImageInfo(o.status, o.body.toString('utf8'));
+  return o.status === 200 ? imageInfoBlobId(o.body) : undefined;
 }
 
 /**

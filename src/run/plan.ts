@@ -10,9 +10,9 @@ import type { RunConfig } from '../config/run-config.js';
 import { buildCase } from '../generate/build.js';
 import { loadSpec } from '../spec/load.js';
 import { loadRules } from '../spec/rules.js';
-import { bodySize } from '../transport/client.js';
+import { bodySize } from '../transport/target-session.js';
 import { isUrl, pactSources, readPactFile } from '../pact/pact-file.js';
-import { familiesToRun, familySeed, selectRules } from './engine.js';
+import { familiesToRun, familySeed, selectRules } from './selection.js';
 import { isLoopbackUrl, REMOTE_DEFAULT_RATE, uploadBudgetBytes } from './loopback.js';
 
 export { uploadBudgetBytes, REMOTE_DEFAULT_UPLOAD_MB } from './loopback.js';
@@ -77,7 +77,7 @@ export async function planRun(config: RunConfig, options: { isLoopback?: (url: s
   const rate = config.rate ?? (loopback ? undefined : REMOTE_DEFAULT_RATE);
   const credentials = config.credentials.length > 0 ? config.credentials : PLACEHOLDER;
   const model = spec.model;
-  const all = familiesToRun({ model, credentials, personId: config.personId ?? 1, knownPersons: [] }, rules, selectedIds, config.shard);
+  const all = familiesToRun({ model, credentials, personId: config.personId ?? 1 }, rules, selectedIds, config.shard);
   const out: FamilyPlan[] = [];
   for (const family of all) {
     const recipes = fc.sample(family.arbitrary, { seed: familySeed(config.seed, family.name), numRuns: config.runs });

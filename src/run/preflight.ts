@@ -13,10 +13,11 @@ import type { TargetSession } from '../transport/target-session.js';
 import { contentTypeOf, type Observation } from '../transport/observation.js';
 import type { Redactor } from '../transport/redact.js';
 import type { CredentialKeeper } from './credential-keeper.js';
-import { apiBaseHint } from '../transport/image-snapshot.js';
+import { apiBaseHint } from '../spec/paths.js';
+import { decodeJsonBody } from '../checks/decode-blob-id.js';
 
 export interface PreflightContext {
-  transport: TargetSession;
+  session: TargetSession;
   model: SpecModel;
   credentials: CredentialKeeper;
   imageInfoValidator: ValidateFunction;
@@ -37,20 +38,18 @@ function what(o: Observation): string {
 }
 
 function errorMessageOf(o: Observation): string | undefined {
-  try {
-    const body = JSON.parse(o.body.toString('utf8')) as Record<string, unknown>;
-    const m = body.ErrorMessage ?? body.Message;
-    return typeof m === 'string' ? m.slice(0, 200) : undefined;
-  } catch {
-    return undefined;
-  }
+  const d = decodeJsonBody(o.body);
+  if (!d.ok || typeof d.value !== 'object' || d.value === null) return undefined;
+  const body = d.value as Record<string, unknown>;
+  const m = body.ErrorMessage ?? body.Message;
+  return typeof m === 'string' ? m.slice(0, 200) : undefined;
 }
 
 /** Why an answer to the ImageInfo read is not the API's, or undefined when it is a BlobEntity. */
 function notTheApi(ctx: PreflightContext, o: Observation, path: string): string | undefined {
   const status = o.status!;
-  const hint = apiBaseHint(ctx.baseUrl);
-  const notApi = `GET ${path} answered ${what(o)}, not the API's ImageInfo; --target must be the API's base URL up to and including /api/v1${hint}`;
+  const hint = apiBaseHint(ctx.baseUrl, ctx.model.apiBase);
+  const notApi = `GET ${path} answered ${what(o)}, not the API's ImageInfo; --target must be the API's base URL up to and including ${ctx.model.apiBase}${hint}`;
   if (status >= 300 && status < 400) {
     const to = o.headers.location?.split('?')[0];
     return `GET ${path} answered a redirect${to ? ` to ${to}` : ''} (redirects are not followed, so that credentials stay at the target's origin); give the API's final base URL as --target${hint}`;
@@ -60,13 +59,9 @@ function notTheApi(ctx: PreflightContext, o: Observation, path: string): string 
     if (said === undefined) return notApi;
     return `GET ${path} answered ${status} (${JSON.stringify(said)}): check --person-id ${ctx.personId} (a person the credentials may read and change)${hint}`;
   }
-  let entity: unknown;
-  try {
-    entity = JSON.parse(o.body.toString('utf8'));
-  } catch {
-    return notApi;
-  }
-  if (ctx.imageInfoValidator(entity)) return undefined;
+  const entity = decodeJsonBody(o.body);
+  if (!entity.ok) return notApi;
+  if (ctx.imageInfoValidator(entity.value)) return undefined;
   const e = ctx.imageInfoValidator.errors?.[0];
   return `GET ${path} answered JSON that is not the API's ImageInfo (a BlobEntity: ${e?.instancePath || '/'} ${e?.message ?? ''}); is --target the API's base URL?${hint}`;
 }
@@ -83,10 +78,10 @@ export async function preflight(ctx: PreflightContext): Promise<void> {
   let first: string | undefined;
   for (const credential of ctx.credentials.all()) {
     const headers = { ...ctx.credentials.headers(credential.scheme), accept: 'application/json' };
-    const o = await ctx.transport.send({ method: 'GET', path, headers, timeoutMs });
+    const o = await ctx.session.send({ method: 'GET', path, headers, timeoutMs });
     if (o.status === undefined) {
       const why = o.error?.code === 'timeout' ? `no answer within ${Math.round(timeoutMs / 1000)} s` : `${o.error?.code ?? ''} ${o.error?.message ?? ''}`.trim();
-      throw new ConnectivityError(ctx.redactor.text(`cannot reach the target ${ctx.baseUrl}: ${why}${apiBaseHint(ctx.baseUrl)}`));
+      throw new ConnectivityError(ctx.redactor.text(`cannot reach the target ${ctx.baseUrl}: ${why}${apiBaseHint(ctx.baseUrl, ctx.model.apiBase)}`));
     }
     if (o.status >= 500) throw new ConnectivityError(`the target answered ${o.status} to a plain ImageInfo read of person ${ctx.personId}; it is not healthy enough to certify`);
     if (o.status === 401 || o.status === 403) {

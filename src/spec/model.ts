@@ -5,6 +5,7 @@
  */
 import type { OpenAPIV3, OpenAPIV3_1 } from 'openapi-types';
 import { SpecError } from '../errors.js';
+import { apiBasePath } from './paths.js';
 
 export type MediaFamily = 'json' | 'xml' | 'image' | 'multipart' | 'other';
 type HttpMethod = 'GET' | 'PUT' | 'POST' | 'DELETE';
@@ -70,6 +71,8 @@ export interface SpecModel {
   imagePath: string;
   /** `/Person/{personId}/ImageInfo`. */
   imageInfoPath: string;
+  /** The path the first server URL gives the API after its variables (`/api/v1`); '' when the spec names none. */
+  apiBase: string;
   personIdParameter: { name: string; schema: OpenAPIV3_1.SchemaObject };
   /** The save operations (PUT and POST), PUT first. */
   save: OperationModel[];
@@ -213,6 +216,7 @@ export function deriveModel(doc: OpenAPIV3_1.Document): SpecModel {
   return {
     imagePath,
     imageInfoPath: getImageInfo.path,
+    apiBase: doc.servers?.[0]?.url ? apiBasePath(doc) : '',
     personIdParameter: { name: personId.name, schema: asSchema(personId.schema) },
     save: saves,
     getImage: onImage('GET'),

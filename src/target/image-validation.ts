@@ -43,10 +43,6 @@ const MAX_PAGES = 1000;
 type Check = { ok: true; width: number; height: number } | { ok: false; reason: string };
 const bad = (reason: string): { ok: false; reason: string } => ({ ok: false, reason });
 
-// The one signature sniffer (PNG, JPEG, GIF87a/89a, classic TIFF and BigTIFF); `sniffFormat`
-// is its name for this module's importers.
-export { sniffImageFormat as sniffFormat };
-
 function checkPng(b: Buffer): Check {
   if (b.length < 8 + 25) return bad('PNG: incomplete header');
   let pos = 8;

@@ -8,6 +8,7 @@ import { sniffImageFormat } from '../generate/images/media-types.js';
 import type { ImageRestore } from '../report/types.js';
 import type { SpecModel } from '../spec/model.js';
 import { personPath } from '../spec/model.js';
+import { apiBaseHint } from '../spec/paths.js';
 import type { TargetSession } from './target-session.js';
 
 export interface ImageSnapshot {
@@ -28,13 +29,6 @@ export interface ImageSessionContext {
 /** The largest image the snapshot keeps whole. */
 const MAX_IMAGE_BYTES = 512 * 1024 * 1024;
 
-/** " (did you mean …/api/v1?)" when the base URL does not end in /api/v1, else ''. */
-export function apiBaseHint(baseUrl: string): string {
-  const base = baseUrl.replace(/\/+$/, '');
-  if (/\/api\/v1$/i.test(new URL(base).pathname)) return '';
-  return ` (did you mean ${/\/api$/i.test(base) ? `${base}/v1` : `${base}/api/v1`}?)`;
-}
-
 function imagePath(ctx: ImageSessionContext, personId: number): string {
   return personPath(ctx.model.imagePath, ctx.model.personIdParameter.name, String(personId));
 }
@@ -50,7 +44,7 @@ export async function snapshotImage(ctx: ImageSessionContext, personId: number):
     if (!sniffImageFormat(o.body)) {
       throw new ConfigError(
         `GET ${path} answered 200 with ${o.body.length} bytes of ${type.split(';')[0]} that are no image; ` +
-          `is --target the API's base URL (up to and including /api/v1)?${apiBaseHint(ctx.session.baseUrl)}`,
+          `is --target the API's base URL (up to and including ${ctx.model.apiBase})?${apiBaseHint(ctx.session.baseUrl, ctx.model.apiBase)}`,
       );
     }
     snapshot.image = { bytes: o.body, contentType: type };

@@ -6,7 +6,6 @@
 import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PactV4 } from '@pact-foundation/pact';
-import { FormData } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { saveImage } from '../../src/pact/consumer-client.js';
 import { consumerFacts, emptyUpload, httpHeaders, multipartUpload, noSuchPersonUpload, rawUpload, refusedUpload, type ConsumerFacts } from '../../src/pact/consumer.js';
@@ -73,9 +72,8 @@ describe(`pact ${consumerNames.profileEditor}`, () => {
     const mediaType = jpeg();
     const file = imageFor(mediaType);
     await multipartUpload(editor, f, { mediaType, file, boundary: 'person-image-pact-boundary' }, `a multipart upload with the ${mediaType} image in its form field`).executeTest(async (mock) => {
-      const form = new FormData();
-      form.append(f.model.multipart.field, new Blob([readFileSync(file)], { type: mediaType }), 'photo.jpg');
-      const answer = await saveImage({ method: f.save.method, url: imagePath(mock.url), headers: { [httpHeaders.accept]: f.json.type }, body: form });
+      const part = { field: f.model.multipart.field, filename: 'photo.jpg', contentType: mediaType, bytes: readFileSync(file) };
+      const answer = await saveImage({ method: f.save.method, url: imagePath(mock.url), headers: { [httpHeaders.accept]: f.json.type }, body: part });
       expect(answer.status).toBe(f.status.ok);
       expect(Number.isInteger(answer.blobId)).toBe(true);
     });

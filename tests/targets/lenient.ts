@@ -8,7 +8,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import sharp from 'sharp';
 import { defaultBehaviour as d } from '../../src/target/behaviour.js';
-import { sniffFormat } from '../../src/target/image-validation.js';
+import { sniffImageFormat as sniffFormat } from '../../src/generate/images/media-types.js';
 import type { TargetBehaviour } from '../../src/target/types.js';
 import { forwardTo } from '../support/forward.js';
 

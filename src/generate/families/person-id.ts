@@ -10,11 +10,11 @@ export const personIdFamily: FamilyDefinition = {
   expectHealthy: false,
   traits: NO_TRAITS,
   recipes: (g) => {
-    const { model, personId, knownPersons } = g.ctx;
+    const { model, personId } = g.ctx;
     return recipe({
       family: 'person-id',
       method: g.method,
-      person: fc.oneof(notPositivePerson(model), unknownPerson(model, [personId, ...(knownPersons ?? [])]), notInt32Person(model)),
+      person: fc.oneof(notPositivePerson(model), unknownPerson(model, [personId]), notInt32Person(model)),
       auth: g.valid,
       body: g.smallBody,
     });

@@ -16,8 +16,6 @@ export interface GenerationContext {
   model: SpecModel;
   credentials: readonly Credential[];
   personId: number;
-  /** Person ids known to exist (never generated as unknown). */
-  knownPersons?: readonly number[];
 }
 
 /**

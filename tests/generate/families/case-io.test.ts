@@ -7,24 +7,24 @@ import { describe, expect, it } from 'vitest';
 import type { CaseFamily, CaseRecipe } from '../../../src/generate/case.js';
 import { CredentialKeeper } from '../../../src/run/credential-keeper.js';
 import { executeCase, type ExecutionContext } from '../../../src/run/execute.js';
-import type { Transport, WireRequest } from '../../../src/transport/client.js';
+import type { TargetSession, WireRequest } from '../../../src/transport/target-session.js';
 import { Redactor } from '../../../src/transport/redact.js';
 import { bad, caseOf, credentials, header, obs, pngBytes, PERSON_ID, specContext } from '../../checks/fixtures.js';
 
-/** An ExecutionContext whose transport answers `status` to the case, and ImageInfo and a PNG to reads. */
+/** An ExecutionContext whose session answers `status` to the case, and ImageInfo and a PNG to reads. */
 async function fakeContext(status: number) {
   const { model } = await specContext();
   const wire: WireRequest[] = [];
   const png = await pngBytes();
-  const transport = {
+  const session = {
     send: async (r: WireRequest) => {
       wire.push(r);
       if (r.method !== 'GET') return obs(status);
       return r.path.endsWith('/Image') ? obs(200, png, { 'content-type': 'image/png' }) : obs(200, '{"BlobId":42}', { 'content-type': 'application/json' });
     },
-  } as unknown as Transport;
+  } as unknown as TargetSession;
   const keeper = new CredentialKeeper(credentials, { model, redactor: new Redactor([], []) });
-  const ctx: ExecutionContext = { transport, model, credentials: keeper, personId: PERSON_ID };
+  const ctx: ExecutionContext = { session, model, credentials: keeper, personId: PERSON_ID };
   return { ctx, wire };
 }
 
