@@ -2,6 +2,7 @@
  * A recorded request or response body: its size and type, a thumbnail when it is a whole image
  * (a data: URL of strict base64 only), a hex dump and a text preview.
  */
+import { sniffImageFormat } from '../../src/generate/images/media-types.js';
 import type { BodyPreview } from '../../src/report/types.js';
 import { int, plural, text } from './format.js';
 
@@ -18,12 +19,11 @@ export function resetBodyIds(): void {
   uid = 0;
 }
 
+/** The image type the bytes' signature names: the four formats the project knows, then BMP and WebP. */
 function sniffImageType(bytes: Buffer): string | undefined {
+  const f = sniffImageFormat(bytes);
+  if (f) return `image/${f}`;
   const starts = (...sig: number[]): boolean => sig.every((b, i) => bytes[i] === b);
-  if (starts(0x89, 0x50, 0x4e, 0x47)) return 'image/png';
-  if (starts(0xff, 0xd8, 0xff)) return 'image/jpeg';
-  if (starts(0x47, 0x49, 0x46, 0x38)) return 'image/gif';
-  if (starts(0x49, 0x49, 0x2a, 0x00) || starts(0x4d, 0x4d, 0x00, 0x2a)) return 'image/tiff';
   if (starts(0x42, 0x4d)) return 'image/bmp';
   if (starts(0x52, 0x49, 0x46, 0x46) && bytes.subarray(8, 12).toString('latin1') === 'WEBP') return 'image/webp';
   return undefined;

@@ -76,46 +76,52 @@ function verdictLines(out: NodeJS.WritableStream, report: Report): void {
 export async function reportCommand(opts: { files: string[]; outDir: string; verify: boolean; out: NodeJS.WritableStream }): Promise<number> {
   const { files, outDir, verify, out } = opts;
   if (files.length === 0) throw new UsageError('report: name at least one report.json');
-
-  if (verify) {
-    let edited = 0;
-    for (const file of files) {
-      const raw = await readJson(file);
-      if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-        throw new ConfigError(`${file} is not a report.json: it is not a JSON object`);
-      }
-      const result = checkReport(raw as Report);
-      if (result.status === 'untouched') {
-        line(out, `${file}: untouched (sha256 ${result.sha256})`);
-      } else {
-        edited++;
-        line(
-          out,
-          result.recorded === undefined
-            ? `${file}: edited (it records no sha256; its content hashes to ${result.actual})`
-            : `${file}: edited (it records sha256 ${result.recorded}, its content hashes to ${result.actual})`,
-        );
-      }
-    }
-    return edited === 0 ? 0 : 1;
-  }
-
+  if (verify) return verifyReports(files, out);
   const reports: Report[] = [];
   for (const file of files) reports.push(await readReport(file));
+  if (reports.length === 1) return renderReport(reports[0]!, files[0]!, outDir, out);
+  return mergeAndRender(reports, files, outDir, out);
+}
 
-  if (reports.length === 1) {
-    const report = reports[0]!;
-    const check = checkReport(report);
-    const { html, junit } = await writeRenderings(report, outDir);
-    if (check.status === 'edited') {
-      line(out, `warning: ${files[0]} does not match its sha256 (edited after the run); report.html says so`);
+/** `report --verify`: one line per file, untouched or edited; 1 when any was edited. */
+async function verifyReports(files: readonly string[], out: NodeJS.WritableStream): Promise<number> {
+  let edited = 0;
+  for (const file of files) {
+    const raw = await readJson(file);
+    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+      throw new ConfigError(`${file} is not a report.json: it is not a JSON object`);
     }
-    line(out, `wrote ${html}`);
-    line(out, `wrote ${junit}`);
-    verdictLines(out, report);
-    return exitFor(report);
+    const result = checkReport(raw as Report);
+    if (result.status === 'untouched') {
+      line(out, `${file}: untouched (sha256 ${result.sha256})`);
+    } else {
+      edited++;
+      line(
+        out,
+        result.recorded === undefined
+          ? `${file}: edited (it records no sha256; its content hashes to ${result.actual})`
+          : `${file}: edited (it records sha256 ${result.recorded}, its content hashes to ${result.actual})`,
+      );
+    }
   }
+  return edited === 0 ? 0 : 1;
+}
 
+/** Re-renders report.html and junit.xml of one report (an edited one is rendered, with a warning). */
+async function renderReport(report: Report, file: string, outDir: string, out: NodeJS.WritableStream): Promise<number> {
+  const check = checkReport(report);
+  const { html, junit } = await writeRenderings(report, outDir);
+  if (check.status === 'edited') {
+    line(out, `warning: ${file} does not match its sha256 (edited after the run); report.html says so`);
+  }
+  line(out, `wrote ${html}`);
+  line(out, `wrote ${junit}`);
+  verdictLines(out, report);
+  return exitFor(report);
+}
+
+/** Merges untouched shard reports and writes the merged json, html and junit. */
+async function mergeAndRender(reports: readonly Report[], files: readonly string[], outDir: string, out: NodeJS.WritableStream): Promise<number> {
   // Merging launders whatever went in: refuse inputs that were changed after their run.
   for (const [i, report] of reports.entries()) {
     const check = checkReport(report);

@@ -182,26 +182,36 @@ function checkShards(reports: readonly Report[], names: readonly string[], notes
   }
 }
 
-/**
- * Merges reports of the same spec and tool version into one (see the module comment).
- * `names` label the inputs in error messages (file paths). The result has no sha256.
- */
-export function mergeReports(reports: readonly Report[], names: readonly string[] = []): Report {
-  const first = reports[0];
-  if (!first) throw new ConfigError('cannot merge: no reports given');
-  const label = (i: number): string => names[i] ?? `report ${i + 1}`;
+function labelOf(names: readonly string[], i: number): string {
+  return names[i] ?? `report ${i + 1}`;
+}
+
+/** " (shard i/n)" for a shard's report, else nothing. */
+function shardSuffix(r: Report): string {
+  return r.configuration.shard ? ` (shard ${r.configuration.shard})` : '';
+}
+
+/** Refuses reports of another spec sha256 or tool than the first one's. */
+function checkSameRun(first: Report, reports: readonly Report[], names: readonly string[]): void {
   for (const [i, r] of reports.entries()) {
     if (r.spec.sha256.toLowerCase() !== first.spec.sha256.toLowerCase()) {
       throw new ConfigError(
-        `cannot merge: ${label(i)} was run against spec sha256 ${r.spec.sha256}, ${label(0)} against ${first.spec.sha256}; merge only shards of one run`,
+        `cannot merge: ${labelOf(names, i)} was run against spec sha256 ${r.spec.sha256}, ${labelOf(names, 0)} against ${first.spec.sha256}; merge only shards of one run`,
       );
     }
     if (r.tool.version !== first.tool.version || r.tool.name !== first.tool.name) {
       throw new ConfigError(
-        `cannot merge: ${label(i)} was made by ${r.tool.name} ${r.tool.version}, ${label(0)} by ${first.tool.name} ${first.tool.version}; merge only shards of one run`,
+        `cannot merge: ${labelOf(names, i)} was made by ${r.tool.name} ${r.tool.version}, ${labelOf(names, 0)} by ${first.tool.name} ${first.tool.version}; merge only shards of one run`,
       );
     }
   }
+}
+
+/**
+ * The merged notes: missing shards, different targets or seeds, every report's own notes (once
+ * each), then each image a shard did not restore.
+ */
+function mergeNotes(first: Report, reports: readonly Report[], names: readonly string[]): string[] {
   const notes: string[] = [];
   checkShards(reports, names, notes);
   if (reports.some((r) => r.target.url !== first.target.url)) {
@@ -211,27 +221,50 @@ export function mergeReports(reports: readonly Report[], names: readonly string[
     notes.push(`The merged reports used different seeds (${[...new Set(reports.map((r) => r.seed))].join(', ')}); each counterexample's replay carries its own.`);
   }
   for (const r of reports) for (const n of r.notes) if (!notes.includes(n)) notes.push(n);
-
-  const rules = mergeRules(reports);
-  // A shard that stopped early leaves the merged run incomplete: the first stop stands for all, named by its shard.
-  const stopped = reports.findIndex((r) => r.stop);
-  const shardOf = (i: number) => (reports[i]!.configuration.shard ? ` (shard ${reports[i]!.configuration.shard})` : '');
-  const stop = stopped >= 0 ? { ...reports[stopped]!.stop!, reason: `${label(stopped)}${shardOf(stopped)}: ${reports[stopped]!.stop!.reason}` } : undefined;
   for (const [i, r] of reports.entries()) {
-    if (r.restore?.outcome === 'failed') notes.push(`${label(i)}${shardOf(i)}: the person's image was not restored: ${r.restore.message}`);
+    if (r.restore?.outcome === 'failed') notes.push(`${labelOf(names, i)}${shardSuffix(r)}: the person's image was not restored: ${r.restore.message}`);
   }
+  return notes;
+}
+
+/** A shard that stopped early leaves the merged run incomplete: the first stop stands for all, named by its shard. */
+function mergeStop(reports: readonly Report[], names: readonly string[]): Report['stop'] {
+  const stopped = reports.findIndex((r) => r.stop);
+  if (stopped < 0) return undefined;
+  const r = reports[stopped]!;
+  return { ...r.stop!, reason: `${labelOf(names, stopped)}${shardSuffix(r)}: ${r.stop!.reason}` };
+}
+
+function mergeCoverage(reports: readonly Report[]): Record<string, Record<string, number>> {
   const coverage: Record<string, Record<string, number>> = {};
   for (const r of reports) {
     for (const [dimension, values] of Object.entries(r.coverage)) addCounts((coverage[dimension] ??= {}), values);
   }
-  const { shard: _dropped, ...configuration } = first.configuration;
-  const starts = reports.map((r) => r.startedAt).sort();
-  const shards: ShardSummary[] = reports.map((r) => {
+  return coverage;
+}
+
+function shardSummaries(reports: readonly Report[]): ShardSummary[] {
+  return reports.map((r) => {
     const s: ShardSummary = { startedAt: r.startedAt, durationMs: r.durationMs, requests: r.requests };
     if (r.configuration.shard !== undefined) s.shard = r.configuration.shard;
     if (r.sha256 !== undefined) s.sha256 = r.sha256;
     return s;
   });
+}
+
+/**
+ * Merges reports of the same spec and tool version into one (see the module comment).
+ * `names` label the inputs in error messages (file paths). The result has no sha256.
+ */
+export function mergeReports(reports: readonly Report[], names: readonly string[] = []): Report {
+  const first = reports[0];
+  if (!first) throw new ConfigError('cannot merge: no reports given');
+  checkSameRun(first, reports, names);
+  const notes = mergeNotes(first, reports, names);
+  const rules = mergeRules(reports);
+  const stop = mergeStop(reports, names);
+  const { shard: _dropped, ...configuration } = first.configuration;
+  const starts = reports.map((r) => r.startedAt).sort();
 
   const merged: Report = {
     schemaVersion: 1,
@@ -246,10 +279,10 @@ export function mergeReports(reports: readonly Report[], names: readonly string[
     configuration,
     requests: reports.reduce((a, r) => a + r.requests, 0),
     rules,
-    coverage,
+    coverage: mergeCoverage(reports),
     latency: mergeLatency(reports, names),
     notes,
-    shards,
+    shards: shardSummaries(reports),
   };
   const pact = mergePact(reports);
   if (pact) merged.pact = pact;

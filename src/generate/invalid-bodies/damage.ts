@@ -162,24 +162,41 @@ function lzwCodeBeyondTable(b: Uint8Array, start: number, end: number): void {
  */
 const NO_HUFFMAN_CODE = Uint8Array.from({ length: 16 }, (_, i) => (i % 2 === 0 ? 0xff : 0x00));
 
+/**
+ * Damages `src` by `kind` (one of DAMAGE_KINDS[format]). A kind the format's own surgery does not
+ * know falls through to the TIFF surgery, which refuses it.
+ */
 export function damage(format: ImageFormat, kind: string, src: Uint8Array, rand: () => number, seed: number): Uint8Array {
   const b = copy(src);
-  const key = `${format}-${kind}`;
-  switch (key) {
-    case 'png-truncated': {
+  return damageByFormat(format, kind, b, rand, seed) ?? damageTiff(kind, b, src, rand, seed);
+}
+
+function damageByFormat(format: ImageFormat, kind: string, b: Uint8Array, rand: () => number, seed: number): Uint8Array | undefined {
+  switch (format) {
+    case 'png': return damagePng(kind, b, rand, seed);
+    case 'jpeg': return damageJpeg(kind, b, rand, seed);
+    case 'gif': return damageGif(kind, b, rand, seed);
+    case 'tiff': return undefined;
+  }
+}
+
+/** PNG damage, or undefined for a kind it does not know. */
+function damagePng(kind: string, b: Uint8Array, rand: () => number, seed: number): Uint8Array | undefined {
+  switch (kind) {
+    case 'truncated': {
       const idat = chunk(b, 'IDAT');
       return b.slice(0, cutIn(rand, idat.dataStart, idat.crcAt));
     }
-    case 'png-bad-crc': {
+    case 'bad-crc': {
       const idat = chunk(b, 'IDAT');
       b[idat.crcAt + randInt(rand, 0, 3)]! ^= 1 << randInt(rand, 0, 7);
       return b;
     }
-    case 'png-no-iend': {
+    case 'no-iend': {
       const iend = chunk(b, 'IEND');
       return b.slice(0, iend.offset);
     }
-    case 'png-corrupt-data': {
+    case 'corrupt-data': {
       // Keep the 2-byte zlib header, scramble deflate data (and/or its Adler-32), make the first
       // block one of the reserved type, recompute the CRC.
       const idat = chunk(b, 'IDAT');
@@ -190,15 +207,22 @@ export function damage(format: ImageFormat, kind: string, src: Uint8Array, rand:
       fixPngCrc(b, idat);
       return b;
     }
-    case 'jpeg-truncated': {
+  }
+  return undefined;
+}
+
+/** JPEG damage, or undefined for a kind it does not know. */
+function damageJpeg(kind: string, b: Uint8Array, rand: () => number, seed: number): Uint8Array | undefined {
+  switch (kind) {
+    case 'truncated': {
       const s = jpegStructure(b);
       return b.slice(0, cutIn(rand, s.scanStart, Math.max(s.scanStart + 1, s.eoi)));
     }
-    case 'jpeg-no-eoi': {
+    case 'no-eoi': {
       const s = jpegStructure(b);
       return b.slice(0, s.eoi);
     }
-    case 'jpeg-corrupt-data': {
+    case 'corrupt-data': {
       // Scramble the first half of the entropy-coded data and start it with no Huffman code.
       const s = jpegStructure(b);
       const len = Math.max(1, Math.ceil((s.eoi - s.scanStart) / 2));
@@ -209,16 +233,23 @@ export function damage(format: ImageFormat, kind: string, src: Uint8Array, rand:
       out.set(b.subarray(s.scanStart), s.scanStart + NO_HUFFMAN_CODE.length);
       return out;
     }
-    case 'gif-truncated': {
+  }
+  return undefined;
+}
+
+/** GIF damage, or undefined for a kind it does not know. */
+function damageGif(kind: string, b: Uint8Array, rand: () => number, seed: number): Uint8Array | undefined {
+  switch (kind) {
+    case 'truncated': {
       const img = walkGif(b).blocks.find((x) => x.kind === 'image');
       if (!img || img.kind !== 'image') throw new Error('GIF: no image');
       return b.slice(0, cutIn(rand, img.dataOffset + 1, img.end - 1));
     }
-    case 'gif-no-trailer': {
+    case 'no-trailer': {
       const t = walkGif(b).blocks.find((x) => x.kind === 'trailer');
       return t ? b.slice(0, t.offset) : b;
     }
-    case 'gif-corrupt-data': {
+    case 'corrupt-data': {
       // An LZW minimum code size above 11 (codes would exceed 12 bits) plus scrambled sub-block bytes.
       const img = walkGif(b).blocks.find((x) => x.kind === 'image');
       if (!img || img.kind !== 'image') throw new Error('GIF: no image');
@@ -227,9 +258,8 @@ export function damage(format: ImageFormat, kind: string, src: Uint8Array, rand:
       scramble(b, first + 1, first + 1 + b[first]!, seed);
       return b;
     }
-    default:
-      return damageTiff(kind, b, src, rand, seed);
   }
+  return undefined;
 }
 
 function damageTiff(kind: string, b: Uint8Array, src: Uint8Array, rand: () => number, seed: number): Uint8Array {

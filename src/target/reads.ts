@@ -1,0 +1,24 @@
+/**
+ * The other operations of the reference target on a person's image: GET Image (the stored
+ * image, converted or scaled), DELETE Image and GET ImageInfo (the BlobEntity).
+ */
+import type { ServerResponse } from 'node:http';
+import type { OperationModel } from '../spec/model.js';
+import { errorMediaType } from './errors.js';
+import { fail, send, type TargetRuntime } from './respond.js';
+
+export async function answerGetImage(rt: TargetRuntime, res: ServerResponse, personId: number, query: URLSearchParams): Promise<void> {
+  const answer = await rt.behaviour.getImage(personId, query, rt.ctx);
+  if (answer.status >= 400) return fail(rt, res, answer.status, String(answer.body));
+  return send(res, answer.status, answer.contentType ? { 'Content-Type': answer.contentType } : {}, answer.body);
+}
+
+export function answerDeleteImage(rt: TargetRuntime, res: ServerResponse, personId: number): void {
+  const status = rt.behaviour.deleteImage(personId, rt.ctx);
+  if (!res.headersSent) res.writeHead(status).end();
+}
+
+export function answerImageInfo(rt: TargetRuntime, res: ServerResponse, personId: number, op: OperationModel): void {
+  const type = op.responses.get(200)?.[0]?.type ?? errorMediaType(rt.ctx);
+  return send(res, 200, { 'Content-Type': `${type}; charset=utf-8` }, JSON.stringify(rt.behaviour.imageInfo(personId, rt.ctx)));
+}

@@ -1,0 +1,24 @@
+/**
+ * The save operation (PUT Image) of the reference target, its steps in the order the rules
+ * require: Content-Type, body (413 beyond the limit, 400 when empty), image, image validation,
+ * Accept, then store and answer the blob id.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { fail, send, type TargetRuntime } from './respond.js';
+
+export async function saveImage(rt: TargetRuntime, req: IncomingMessage, res: ServerResponse, personId: number): Promise<void> {
+  const { behaviour, ctx } = rt;
+  const decision = behaviour.checkContentType(req.headers['content-type'], ctx);
+  if (!decision.ok) return fail(rt, res, decision.status, decision.message);
+  const body = await behaviour.readBody(req, ctx.maxBodyBytes);
+  if (!body.ok) return fail(rt, res, body.status, body.message, body.status === 413 ? { Connection: 'close' } : {});
+  if (body.body.length === 0) return fail(rt, res, 400, 'Image bitmap is missing from body (empty).');
+  const image = await behaviour.extractImage(decision, body.body, ctx);
+  if (!image.ok) return fail(rt, res, image.status, image.message);
+  const valid = await behaviour.validateImage(image.bytes, decision.kind === 'raw' ? decision.mediaType : undefined, ctx);
+  if (!valid.ok) return fail(rt, res, 400, `Image bitmap is not valid: ${valid.reason}`);
+  const mediaType = behaviour.negotiate(req.headers.accept, ctx);
+  if (mediaType === 'not-acceptable') return fail(rt, res, 406, 'No response media type fits the Accept header.');
+  const blobId = behaviour.storeImage(personId, image.bytes, valid, ctx);
+  return send(res, 200, { 'Content-Type': `${mediaType.type}; charset=utf-8` }, behaviour.serializeBlobId(mediaType, blobId));
+}
