@@ -13,7 +13,7 @@ import type { Counterexample, Report, RuleResult, RunStop } from '../src/report/
 const notXmlChar = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 /** Escapes a string for XML text and double- or single-quoted attributes. */
-export function escapeXml(s: unknown): string {
+function escapeXml(s: unknown): string {
   return String(s ?? '')
     .replace(notXmlChar, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
     .replace(/&/g, '&amp;')
@@ -141,5 +141,3 @@ export function renderJunit(report: Report): string {
     `</testsuites>\n`
   );
 }
-
-export { renderJunit as render };

@@ -12,7 +12,7 @@ import type { Report } from '../src/report/types.js';
 import { render as renderHtml } from './html.js';
 import { renderJunit } from './junit.js';
 
-export const reportFileNames = { json: 'report.json', html: 'report.html', junit: 'junit.xml' } as const;
+const reportFileNames = { json: 'report.json', html: 'report.html', junit: 'junit.xml' } as const;
 
 async function writeAtomically(path: string, content: string): Promise<void> {
   const tmp = `${path}.${process.pid}.${Date.now().toString(36)}.tmp`;

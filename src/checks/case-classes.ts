@@ -9,9 +9,9 @@ export const traitsOf = (c: Case): FamilyTraits => familyOf(c.recipe.family).tra
 
 export const validAuth = (c: Case) => c.recipe.auth.kind === 'valid';
 export const badAuth = (c: Case) => c.recipe.auth.kind === 'bad';
-export const configuredPerson = (c: Case) => c.recipe.person.class === 'configured';
+const configuredPerson = (c: Case) => c.recipe.person.class === 'configured';
 export const wellFormedImage = (c: Case) => c.recipe.body.kind === 'image' && c.recipe.body.typeClass === undefined;
-export const acceptSupported = (c: Case, model: SpecModel) => !expectFor(c.recipe.accept, model.successMediaTypes).unsupported;
+const acceptSupported = (c: Case, model: SpecModel) => !expectFor(c.recipe.accept, model.successMediaTypes).unsupported;
 
 /** A valid upload: well-formed image, declared type, configured person, valid credentials and nothing else unusual. */
 export function isValidUpload(c: Case, model: SpecModel): boolean {

@@ -36,7 +36,7 @@ export interface AcceptRange {
 }
 
 /** What a q that reads as no number means: the range is dropped, or its q is 0 or 1. */
-export type MalformedQ = 'drop' | 'zero' | 'one';
+type MalformedQ = 'drop' | 'zero' | 'one';
 
 export interface Reading {
   precedence: 'most-specific' | 'highest-q';
@@ -178,7 +178,7 @@ function weigh(ranges: readonly Weighted[], declared: string, reading: Reading):
 }
 
 /** The declared types one reading allows for a 200 (empty: the reading finds nothing acceptable). */
-export function allowedUnder(ranges: readonly AcceptRange[], declared: readonly ResponseMediaType[], reading: Reading): ResponseMediaType[] {
+function allowedUnder(ranges: readonly AcceptRange[], declared: readonly ResponseMediaType[], reading: Reading): ResponseMediaType[] {
   const weighted: Weighted[] = [];
   for (const range of ranges) {
     if (reading.parameters === 'must-match' && range.hasParameters) continue;

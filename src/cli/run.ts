@@ -8,14 +8,14 @@ import { isLoopbackUrl } from '../run/loopback.js';
 import { silentProgress, terminalProgress } from '../run/progress.js';
 
 /** 0 conforms, 1 does not conform, 2 incomplete (130 when a signal stopped it). */
-export function exitCodeOf(report: Pick<Report, 'verdict' | 'stop'>): number {
+function exitCodeOf(report: Pick<Report, 'verdict' | 'stop'>): number {
   if (report.verdict === 'does-not-conform') return ExitCode.doesNotConform;
   if (report.verdict === 'incomplete') return report.stop?.kind === 'interrupted' ? ExitCode.interrupted : ExitCode.usage;
   return ExitCode.conforms;
 }
 
 /** The verdict line: the verdict, what it stands on, and where the report is. */
-export function verdictLine(report: Report, html: string): string {
+function verdictLine(report: Report, html: string): string {
   const failing = report.rules.filter((r) => r.status === 'fail').map((r) => r.id);
   const warning = report.rules.filter((r) => r.status === 'warn').map((r) => r.id);
   const notRun = report.rules.filter((r) => r.status === 'not-run').length;

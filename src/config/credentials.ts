@@ -9,7 +9,7 @@ export type Credential =
 
 export type CredentialScheme = Credential['scheme'];
 
-export const credentialSchemes: readonly CredentialScheme[] = ['basic', 'soticket', 'bearer', 'session'];
+const credentialSchemes: readonly CredentialScheme[] = ['basic', 'soticket', 'bearer', 'session'];
 
 /** Every secret value a credential holds, for redaction. */
 export function secretsOf(c: Credential): string[] {

@@ -31,18 +31,17 @@ function tamper(secret: string, at: number): string {
   return secret.slice(0, i) + c + secret.slice(i + 1);
 }
 
-/** Every way to send bad credentials, whatever is configured. */
-export function badAuth(model: SpecModel, credentials: readonly Credential[]): fc.Arbitrary<AuthRecipe> {
+/** Every way to send bad credentials, whatever is configured: the variant's name and its headers. */
+function badAuthVariants(model: SpecModel, credentials: readonly Credential[]): [string, fc.Arbitrary<Record<string, string>>][] {
   const sec = model.security;
   const { basic, ticket: ticketWord, bearer: bearerWord } = schemeWords(model);
   const ticketPrefix = examplePrefix(sec.ticket?.example);
   const bearerPrefix = examplePrefix(sec.bearer?.example);
   const configured = <S extends Credential['scheme']>(s: S) => credentials.find((c): c is Extract<Credential, { scheme: S }> => c.scheme === s);
   const b64 = (s: string) => Buffer.from(s).toString('base64');
-  const bad = (variant: string, headers: fc.Arbitrary<Record<string, string>>): fc.Arbitrary<AuthRecipe> =>
-    headers.map((h) => ({ kind: 'bad', variant, headers: h }));
+  const bad = (variant: string, headers: fc.Arbitrary<Record<string, string>>): [string, fc.Arbitrary<Record<string, string>>] => [variant, headers];
 
-  const variants: fc.Arbitrary<AuthRecipe>[] = [
+  const variants: [string, fc.Arbitrary<Record<string, string>>][] = [
     bad('no credentials', fc.constant({})),
     bad(
       'wrong password',
@@ -77,5 +76,15 @@ export function badAuth(model: SpecModel, credentials: readonly Credential[]): f
       ),
     );
   }
-  return fc.oneof(...variants);
+  return variants;
+}
+
+/** Bad credentials of every variant, whatever is configured. */
+export function badAuth(model: SpecModel, credentials: readonly Credential[]): fc.Arbitrary<AuthRecipe> {
+  return fc.oneof(...badAuthVariants(model, credentials).map(([variant, headers]) => headers.map((h): AuthRecipe => ({ kind: 'bad', variant, headers: h }))));
+}
+
+/** The names of the bad-credential variants (a recipe's `auth.variant`). */
+export function badAuthVariantNames(model: SpecModel): string[] {
+  return badAuthVariants(model, []).map(([name]) => name);
 }

@@ -17,7 +17,7 @@ export interface BuildContext {
 }
 
 /** The spec's media type for an image format (by subtype). */
-export function mediaTypeOf(model: SpecModel, format: ImageFormat): string {
+function mediaTypeOf(model: SpecModel, format: ImageFormat): string {
   const alias: Record<ImageFormat, string[]> = { png: ['png'], jpeg: ['jpeg', 'jpg'], gif: ['gif'], tiff: ['tiff', 'tif'] };
   return model.imageMediaTypes.find((t) => alias[format].includes((t.split('/')[1] ?? '').toLowerCase())) ?? model.imageMediaTypes[0] ?? 'application/octet-stream';
 }

@@ -14,7 +14,7 @@ const languageTags = ['de', 'da', 'nl', 'fi', 'es', 'it', 'pl', 'en-US', 'en-GB'
 const junk = fc.string({ unit: fc.constantFrom(...';=!@#$%^&*()[]{}<>?|~`"\'\\/'.split('')), minLength: 1, maxLength: 12 });
 
 /** What HTTP lets a header value hold and clients send: visible ASCII and spaces. */
-const sendable = (v: string) => /^[\x21-\x7e]([\x20-\x7e]*[\x21-\x7e])?$/.test(v);
+export const sendable = (v: string) => /^[\x21-\x7e]([\x20-\x7e]*[\x21-\x7e])?$/.test(v);
 
 function validValue(h: HeaderParameter, isTimeZone: boolean): fc.Arbitrary<string> {
   const valid = h.examples.filter(sendable);

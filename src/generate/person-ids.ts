@@ -13,7 +13,7 @@ function int32Range(model: SpecModel): { min: number; max: number } {
   return { min: s.minimum ?? (int32 ? -(2 ** 31) : Number.MIN_SAFE_INTEGER), max: s.maximum ?? (int32 ? 2 ** 31 - 1 : Number.MAX_SAFE_INTEGER) };
 }
 
-export function configuredPerson(personId: number): fc.Arbitrary<PersonRecipe> {
+function configuredPerson(personId: number): fc.Arbitrary<PersonRecipe> {
   return fc.constant({ class: 'configured', segment: String(personId) });
 }
 

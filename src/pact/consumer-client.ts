@@ -10,7 +10,7 @@ import { mediaFamily } from '../spec/model.js';
 import { TargetSession } from '../transport/target-session.js';
 
 /** The image as the multipart form's file field. */
-export interface FilePart {
+interface FilePart {
   field: string;
   filename: string;
   contentType: string;

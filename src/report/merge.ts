@@ -26,7 +26,7 @@ import type {
 const statusRank: Record<RuleStatus, number> = { 'not-run': 0, pass: 1, warn: 2, fail: 3 };
 
 /** The worse of two rule statuses. */
-export function worseStatus(a: RuleStatus, b: RuleStatus): RuleStatus {
+function worseStatus(a: RuleStatus, b: RuleStatus): RuleStatus {
   return statusRank[b] > statusRank[a] ? b : a;
 }
 

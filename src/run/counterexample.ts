@@ -36,7 +36,7 @@ export function preview(bytes: Uint8Array, mediaType: string | undefined, redact
 }
 
 /** Shell-quotes a string for POSIX sh. */
-export function shq(s: string): string {
+function shq(s: string): string {
   return `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
@@ -49,12 +49,12 @@ export function placeholderFor(header: string): string {
 const PLAIN_HEADER_NAME = /^[A-Za-z0-9#%&'*+.^_|~-]+$/;
 
 /** A curl `-H` argument that sends `name: value`; an empty value needs curl's `name;` form (`name:` would drop the header). */
-export function headerArg(name: string, value: string): string {
+function headerArg(name: string, value: string): string {
   return shq(value === '' ? `${name};` : `${name}: ${value}`);
 }
 
 /** A curl `-H` argument whose value is read from the header's environment placeholder when the line runs. */
-export function placeholderHeaderArg(name: string): string {
+function placeholderHeaderArg(name: string): string {
   const ref = `\${${placeholderFor(name)}}`;
   return PLAIN_HEADER_NAME.test(name) ? `"${name}: ${ref}"` : `${shq(`${name}: `)}"${ref}"`;
 }

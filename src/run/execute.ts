@@ -38,7 +38,7 @@ const MAX_RENEWALS_PER_REQUEST = 2;
  * credential expired (renewed, and the request sent again; or CredentialExpiredError); accepted,
  * the refusal is the target's answer to this request and is judged.
  */
-export async function sendAuthenticated(ctx: ExecutionContext, scheme: CredentialScheme, build: (auth: Record<string, string>) => WireRequest): Promise<Observation> {
+async function sendAuthenticated(ctx: ExecutionContext, scheme: CredentialScheme, build: (auth: Record<string, string>) => WireRequest): Promise<Observation> {
   const keeper = ctx.credentials;
   for (let renewals = 0; ; renewals++) {
     const generation = keeper.generation(scheme);
@@ -76,7 +76,7 @@ async function blobId(ctx: ExecutionContext, segment: string): Promise<number | 
  * breaker when its family expects a healthy server to answer them below 500 (a 5xx on invalid
  * input is a finding, not sickness).
  */
-export function caseIo(ctx: ExecutionContext, c: Case, expectHealthy: boolean): CaseIo {
+function caseIo(ctx: ExecutionContext, c: Case, expectHealthy: boolean): CaseIo {
   return {
     send: (headers) => sendCase(ctx, c, headers ?? c.headers, expectHealthy),
     read: (template, segment, accept) => read(ctx, template, segment, accept),

@@ -19,7 +19,7 @@ export interface Judgement {
   observations: [string, string][];
 }
 
-export function severityOf(rule: Rule, o: Observation): 'fail' | 'warn' {
+function severityOf(rule: Rule, o: Observation): 'fail' | 'warn' {
   if (rule.level === 'SHOULD') return 'warn';
   return o.status !== undefined && rule.warnOn.includes(o.status) ? 'warn' : 'fail';
 }

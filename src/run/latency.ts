@@ -1,7 +1,7 @@
 /** A latency histogram with fixed buckets: bounded memory whatever the number of requests. */
 import type { LatencySummary } from '../report/types.js';
 
-export const LATENCY_BUCKETS_MS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, 30000];
+const LATENCY_BUCKETS_MS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, 30000];
 
 export class LatencyHistogram {
   private readonly counts = new Array<number>(LATENCY_BUCKETS_MS.length + 1).fill(0);

@@ -8,7 +8,7 @@ export function isLoopbackUrl(url: string): boolean {
 export const REMOTE_DEFAULT_RATE = 10;
 
 /** The default upload budget of a remote target, in MiB. */
-export const REMOTE_DEFAULT_UPLOAD_MB = 512;
+const REMOTE_DEFAULT_UPLOAD_MB = 512;
 
 /** The upload budget in bytes: `--max-upload-mb`, else 512 MiB for a remote target and none on loopback. */
 export function uploadBudgetBytes(maxUploadMb: number | undefined, loopback: boolean): number | undefined {

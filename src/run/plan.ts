@@ -15,15 +15,12 @@ import { isUrl, pactSources, readPactFile } from '../pact/pact-file.js';
 import { familiesToRun, familySeed, selectRules } from './selection.js';
 import { isLoopbackUrl, REMOTE_DEFAULT_RATE, uploadBudgetBytes } from './loopback.js';
 
-export { uploadBudgetBytes, REMOTE_DEFAULT_UPLOAD_MB } from './loopback.js';
-
-
 /** Cases rendered per family to estimate the bytes; the mean is scaled to `runs`. */
-export const PLAN_SAMPLE = 25;
+const PLAN_SAMPLE = 25;
 /** Most requests the shrinking of one broken rule sends (EngineOptions.maxShrinkRequests' default). */
-export const SHRINK_REQUESTS_PER_RULE = 60;
+const SHRINK_REQUESTS_PER_RULE = 60;
 
-export interface FamilyPlan {
+interface FamilyPlan {
   name: string;
   serial: boolean;
   cases: number;

@@ -29,7 +29,7 @@ export interface PreflightContext {
 }
 
 /** Longest wait for a pre-flight answer: a wrong URL must not cost the run's 30 s timeout. */
-export const PREFLIGHT_TIMEOUT_MS = 10_000;
+const PREFLIGHT_TIMEOUT_MS = 10_000;
 
 function what(o: Observation): string {
   const type = contentTypeOf(o);

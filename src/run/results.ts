@@ -7,7 +7,7 @@ import type { Judgement } from './judge.js';
 import { LatencyHistogram } from './latency.js';
 
 /** The first case that broke a rule, as sent and answered: a counterexample when it cannot be shrunk. */
-export interface Evidence {
+interface Evidence {
   recipe: CaseRecipe;
   o: Observation;
   message: string;
@@ -32,6 +32,8 @@ interface RuleTally {
 export class RunResults {
   private readonly tallies = new Map<string, RuleTally>();
   readonly coverage = new Map<string, Map<string, number>>();
+  /** Cases per value class, `family: class` (see ValueClass); every class of a run's families is listed, 0 when none was sent. */
+  private readonly classes = new Map<string, number>();
   readonly latency = new LatencyHistogram();
 
   constructor(readonly rules: readonly Rule[]) {
@@ -69,6 +71,21 @@ export class RunResults {
     }
   }
 
+  /** Lists a family's value classes (so a class no case reached shows 0). */
+  expectClasses(family: string, names: readonly string[]): void {
+    for (const n of names) if (!this.classes.has(`${family}: ${n}`)) this.classes.set(`${family}: ${n}`, 0);
+  }
+
+  /** Counts the value classes a sent case belongs to. */
+  recordClasses(family: string, names: readonly string[]): void {
+    for (const n of names) this.classes.set(`${family}: ${n}`, (this.classes.get(`${family}: ${n}`) ?? 0) + 1);
+  }
+
+  /** Cases sent so far of a family's value class. */
+  classCount(family: string, name: string): number {
+    return this.classes.get(`${family}: ${name}`) ?? 0;
+  }
+
   setCounterexample(rule: string, ce: Counterexample, severity: 'fail' | 'warn'): void {
     const t = this.tally(rule);
     t.counterexample = ce;
@@ -96,6 +113,8 @@ export class RunResults {
   }
 
   coverageObject(): Record<string, Record<string, number>> {
-    return Object.fromEntries([...this.coverage].map(([d, m]) => [d, Object.fromEntries([...m].sort((a, b) => b[1] - a[1]))]));
+    const dims = [...this.coverage].map(([d, m]): [string, Record<string, number>] => [d, Object.fromEntries([...m].sort((a, b) => b[1] - a[1]))]);
+    if (this.classes.size > 0) dims.push(['value class', Object.fromEntries([...this.classes].sort((a, b) => a[0].localeCompare(b[0])))]);
+    return Object.fromEntries(dims);
   }
 }

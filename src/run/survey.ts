@@ -4,13 +4,14 @@
  */
 import fc from 'fast-check';
 import { checks } from '../checks/index.js';
-import type { Case } from '../generate/case.js';
+import type { Case, CaseRecipe } from '../generate/case.js';
 import type { Family } from '../generate/families/index.js';
 import { personPath } from '../spec/model.js';
 import { bodySize } from '../transport/target-session.js';
 import { executeCase, type Executed } from './execute.js';
 import { judgeCase } from './judge.js';
 import { runPool } from './pool.js';
+import type { Rule } from '../spec/rules.js';
 import { halted, type RunState } from './run-state.js';
 
 /**
@@ -34,6 +35,14 @@ export async function runCase(s: RunState, c: Case): Promise<Executed | undefine
   }
   s.results.latency.add(executed.o.durationMs);
   return executed;
+}
+
+/** Judges a sent case by the selected rules and records it (counts, coverage, value classes); says whether it failed or warned. */
+function judgeAndRecord(s: RunState, family: Family, rules: readonly Rule[], index: number, c: Case, executed: Executed): 'fail' | 'warn' | 'pass' {
+  const j = judgeCase(rules, c, executed.o, executed.extra, s.checkCtx);
+  s.results.record(family.name, index, j, c.coverage, { recipe: c.recipe, o: executed.o });
+  s.results.recordClasses(family.name, classesOf(family, c.recipe));
+  return j.findings.some((f) => f.severity === 'fail') ? 'fail' : j.findings.length > 0 ? 'warn' : 'pass';
 }
 
 /** Phase 1: `runs` cases of the family, judged by every selected rule. */
@@ -65,6 +74,7 @@ export async function survey(s: RunState, family: Family, seed: number): Promise
       nextToBuild++;
     }
   };
+  if (fullRun(s)) s.results.expectClasses(family.name, family.classes.map((k) => k.name));
   s.progress.family(family.name, recipes.length);
   if (s.builder.where === 'worker') prefetch(); // asking the worker is cheap: it starts at once
   await runPool(
@@ -85,12 +95,9 @@ export async function survey(s: RunState, family: Family, seed: number): Promise
       setImmediate(prefetch); // once the request has left
       const executed = await sending;
       done++;
-      if (executed) {
-        const j = judgeCase(rulesHere, c, executed.o, executed.extra, s.checkCtx);
-        s.results.record(family.name, i, j, c.coverage, { recipe: c.recipe, o: executed.o });
-        if (j.findings.some((f) => f.severity === 'fail')) failures++;
-        else if (j.findings.length > 0) warnings++;
-      }
+      const outcome = executed ? judgeAndRecord(s, family, rulesHere, i, c, executed) : 'unjudged';
+      if (outcome === 'fail') failures++;
+      else if (outcome === 'warn') warnings++;
       s.progress.tick(done, failures, warnings);
     },
     s.signal,
@@ -102,28 +109,48 @@ export async function survey(s: RunState, family: Family, seed: number): Promise
 const LOOK_AHEAD_CASES = 32;
 const LOOK_AHEAD_BYTES = 64 * 2 ** 20;
 
-/** How many further cases of a family's sequence `topUp` may look at: per case of `--runs`, and at least. */
+/** How many further cases of a family's sequence `topUp` may build for a rule no case reached: per case of `--runs`, and at least. */
 const TOP_UP_FACTOR = 10;
 const TOP_UP_MIN = 200;
+/** How many further recipes `topUp` may look at for a value class no case reached (recipes are cheap: only those sent are built). */
+const CLASS_LOOK_AHEAD = 5000;
+
+/** A full run (no `--only`): every value class of its families is sent at least once. */
+function fullRun(s: RunState): boolean {
+  return s.config.only.length === 0;
+}
+
+/** The names of the family's value classes a recipe belongs to. */
+function classesOf(family: Family, recipe: CaseRecipe): string[] {
+  return family.classes.filter((k) => k.matches(recipe)).map((k) => k.name);
+}
 
 /**
- * After the survey: a rule this family exercises that no case has exercised yet (its cases are
- * rare in the family's mix) gets the next cases of the same sequence that it applies to, so a
- * small `--runs` still judges every rule. Only those cases are sent; their indices continue the
- * sequence, so shrinking and `--only` replay them as any other.
+ * After the survey: a rule this family exercises that no case has exercised yet, or (in a full
+ * run) a value class of the family no case belonged to, gets the next cases of the same sequence
+ * that reach it, so power does not depend on the seed and a small `--runs` still judges every
+ * rule. Only those cases are sent; their indices continue the sequence, so shrinking and `--only`
+ * replay them as any other.
  */
 export async function topUp(s: RunState, family: Family, seed: number): Promise<void> {
-  const missing = () => s.rules.filter((r) => s.selected.has(r.id) && r.exercisedBy.includes(family.name) && s.results.tally(r.id).cases === 0);
-  if (missing().length === 0) return;
+  const missingRules = () => s.rules.filter((r) => s.selected.has(r.id) && r.exercisedBy.includes(family.name) && s.results.tally(r.id).cases === 0);
+  const missingClasses = () => (fullRun(s) ? family.classes.filter((k) => s.results.classCount(family.name, k.name) === 0) : []);
+  if (missingRules().length === 0 && missingClasses().length === 0) return;
   const runs = s.config.runs;
-  const more = fc.sample(family.arbitrary, { seed, numRuns: runs + Math.max(runs * TOP_UP_FACTOR, TOP_UP_MIN) }).slice(runs);
+  const ruleLimit = Math.max(runs * TOP_UP_FACTOR, TOP_UP_MIN);
+  const lookAhead = missingClasses().length > 0 ? Math.max(ruleLimit, CLASS_LOOK_AHEAD) : ruleLimit;
+  const more = fc.sample(family.arbitrary, { seed, numRuns: runs + lookAhead }).slice(runs);
   const rulesHere = s.rules.filter((r) => s.selected.has(r.id));
   for (let k = 0; k < more.length && !halted(s); k++) {
-    const wanted = missing();
-    if (wanted.length === 0) return;
-    const c = await s.builder.build(more[k]!);
-    if (!wanted.some((r) => checks[r.id]!.applies(c, s.checkCtx))) continue;
+    const rules = k < ruleLimit ? missingRules() : [];
+    const classes = missingClasses();
+    if (rules.length === 0 && classes.length === 0) return;
+    const recipe = more[k]!;
+    const addsClass = classes.some((x) => x.matches(recipe));
+    if (!addsClass && rules.length === 0) continue;
+    const c = await s.builder.build(recipe);
+    if (!addsClass && !rules.some((r) => checks[r.id]!.applies(c, s.checkCtx))) continue;
     const executed = await runCase(s, c);
-    if (executed) s.results.record(family.name, runs + k, judgeCase(rulesHere, c, executed.o, executed.extra, s.checkCtx), c.coverage, { recipe: c.recipe, o: executed.o });
+    if (executed) judgeAndRecord(s, family, rulesHere, runs + k, c, executed);
   }
 }

@@ -13,7 +13,7 @@ function refuse(message: string): { ok: false; status: 401; message: string } {
 }
 
 /** Constant-time comparison of two strings. */
-export function sameSecret(a: string, b: string): boolean {
+function sameSecret(a: string, b: string): boolean {
   const x = Buffer.from(a, 'utf8');
   const y = Buffer.from(b, 'utf8');
   return x.length === y.length && timingSafeEqual(x, y);
@@ -25,7 +25,7 @@ function headerValue(headers: IncomingHttpHeaders, name: string): string | undef
 }
 
 /** The cookies of a request, first value of each name. */
-export function parseCookies(header: string | undefined): Map<string, string> {
+function parseCookies(header: string | undefined): Map<string, string> {
   const out = new Map<string, string>();
   for (const part of (header ?? '').split(';')) {
     const eq = part.indexOf('=');

@@ -2,7 +2,7 @@
 import type { ContentTypeDecision, TargetContext } from './types.js';
 
 /** The essence (`type/subtype`, lower case) and the parameters of a media type, or undefined when malformed. */
-export function parseMediaType(value: string): { essence: string; params: Map<string, string> } | undefined {
+function parseMediaType(value: string): { essence: string; params: Map<string, string> } | undefined {
   const [head = '', ...rest] = value.split(';');
   const essence = head.trim().toLowerCase();
   if (!/^[!#$%&'*+.^_`|~0-9a-z-]+\/[!#$%&'*+.^_`|~0-9a-z-]+$/.test(essence)) return undefined;

@@ -36,7 +36,7 @@ import type { ImageFormat, ImageValidation, TargetContext } from './types.js';
 sharp.cache(false);
 
 /** The most pixels (summed over pages) one image may decode to. */
-export const MAX_PIXELS = 8192 * 8192;
+const MAX_PIXELS = 8192 * 8192;
 /** The most pages or frames one image may have. */
 const MAX_PAGES = 1000;
 

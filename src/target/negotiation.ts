@@ -4,7 +4,7 @@ import type { ResponseMediaType } from '../spec/model.js';
 import type { TargetContext } from './types.js';
 
 /** The default answer type: the spec's first JSON 200 type (or its first type). */
-export function defaultMediaType(ctx: TargetContext): ResponseMediaType {
+function defaultMediaType(ctx: TargetContext): ResponseMediaType {
   const types = ctx.model.successMediaTypes;
   const first = types.find((t) => t.family === 'json') ?? types[0];
   if (!first) throw new Error('the spec declares no 200 media type');

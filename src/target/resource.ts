@@ -24,7 +24,7 @@ function typeOfFormat(ctx: TargetContext, format: string): string | undefined {
   return imageTypes(ctx).find((t) => t.toLowerCase().endsWith(`/${format.toLowerCase()}`));
 }
 
-export function getImageQuery(ctx: TargetContext): GetImageQuery {
+function getImageQuery(ctx: TargetContext): GetImageQuery {
   const out: GetImageQuery = {};
   const ints = ctx.model.getImage.query.filter((q) => q.schema.type === 'integer');
   if (ints[0]) out.width = ints[0].name;

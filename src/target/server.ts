@@ -15,7 +15,6 @@ import { authChallenge, routes } from './routes.js';
 import { ImageStore } from './store.js';
 import type { TargetBehaviour, TargetContext, TargetCredentials } from './types.js';
 
-export type { TargetBehaviour, TargetCredentials, TargetContext } from './types.js';
 export { defaultBehaviour } from './behaviour.js';
 
 export interface RunningTarget {
@@ -42,7 +41,7 @@ export interface ReferenceTargetOptions {
   credentials?: Partial<TargetCredentials>;
 }
 
-export const DEFAULT_MAX_BODY_BYTES = 32 * 1024 * 1024;
+const DEFAULT_MAX_BODY_BYTES = 32 * 1024 * 1024;
 const DEFAULT_PERSONS = [1, 2, 3, 4, 5];
 
 export async function startReferenceTarget(options: ReferenceTargetOptions = {}): Promise<RunningTarget> {

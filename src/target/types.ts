@@ -4,7 +4,7 @@
  */
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import type { ResponseMediaType, SpecModel } from '../spec/model.js';
-import type { ImageStore, StoredImage } from './store.js';
+import type { ImageStore } from './store.js';
 
 export interface TargetCredentials {
   basic: { user: string; password: string };
@@ -16,7 +16,7 @@ export interface TargetCredentials {
 }
 
 /** A refusal: the status and message the server answers with (as an error body). */
-export interface Refusal {
+interface Refusal {
   ok: false;
   status: number;
   message: string;
@@ -81,5 +81,3 @@ export interface TargetBehaviour {
   /** Removes the person's image; answers the status (204). */
   deleteImage(personId: number, ctx: TargetContext): number;
 }
-
-export type { StoredImage };

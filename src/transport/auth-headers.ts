@@ -8,7 +8,7 @@ import type { SpecModel } from '../spec/model.js';
 const AUTHORIZATION = 'authorization';
 
 /** The auth-scheme word as sent: the spec's word with its first letter in upper case (`Basic`, `SOTicket`, `Bearer`). */
-export function schemeWord(word: string): string {
+function schemeWord(word: string): string {
   return word.charAt(0).toUpperCase() + word.slice(1);
 }
 

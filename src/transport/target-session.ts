@@ -23,7 +23,6 @@ import type { Observation } from './observation.js';
 import { RateLimiter } from './rate-limit.js';
 
 export { RUN_ID_HEADER } from './interceptors/run-identity.js';
-export { retryAfterMs } from './interceptors/retry-after.js';
 
 export interface SessionOptions {
   baseUrl: string;

@@ -1,5 +1,5 @@
 /** Test helpers: fixed recipes for every variant, and the Debian command-line oracles. */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -77,7 +77,7 @@ export function tool(name: string): string | undefined {
 }
 
 /** The Debian package that provides each oracle (CI installs them). */
-export const TOOL_PACKAGES: Record<string, string> = {
+const TOOL_PACKAGES: Record<string, string> = {
   pngcheck: 'pngcheck', jpeginfo: 'jpeginfo', giftext: 'giflib-tools', tiffinfo: 'libtiff-tools', identify: 'imagemagick',
 };
 
@@ -107,5 +107,3 @@ export function run(cmd: string, args: string[]): RunResult {
   const r = spawnSync(cmd, args, { encoding: 'utf8', timeout: 30_000 });
   return { status: r.status ?? -1, out: `${r.stdout ?? ''}${r.stderr ?? ''}` };
 }
-
-export { execFileSync };

@@ -6,7 +6,7 @@ import { packageRoot } from '../../src/package-root.js';
 
 export const contractsDir = join(packageRoot, 'contracts');
 export const fixturesDir = join(packageRoot, 'tests', 'fixtures', 'pacts');
-export const imagesDir = join(fixturesDir, 'images');
+const imagesDir = join(fixturesDir, 'images');
 
 /** The fixture image for a media type's subtype (`image/png` -> photo.png). */
 export function imageFor(mediaType: string): string {

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { embeddedCredentials, type OpenTarget } from '../../src/run/target.js';
 import { startReferenceTarget, type ReferenceTargetOptions, type RunningTarget } from '../../src/target/server.js';
 
-export function asOpenTarget(running: RunningTarget, baseUrl: string = running.url, close: () => Promise<void> = () => running.close()): OpenTarget {
+function asOpenTarget(running: RunningTarget, baseUrl: string = running.url, close: () => Promise<void> = () => running.close()): OpenTarget {
   const personId = running.persons[0];
   return { baseUrl, credentials: embeddedCredentials(running), ...(personId !== undefined ? { personId } : {}), embedded: true, close };
 }

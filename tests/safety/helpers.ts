@@ -5,7 +5,7 @@ import sharp from 'sharp';
 import { request } from 'undici';
 import type { RunningTarget } from '../../src/target/server.js';
 
-export function basic(t: RunningTarget): Record<string, string> {
+function basic(t: RunningTarget): Record<string, string> {
   return { authorization: `Basic ${Buffer.from(`${t.credentials.basic.user}:${t.credentials.basic.password}`).toString('base64')}` };
 }
 

@@ -38,7 +38,3 @@ export async function runAgainstBehaviour(options: ReferenceTargetOptions, overr
     await t.close();
   }
 }
-
-export function ruleStatus(report: Report, id: string): string | undefined {
-  return report.rules.find((r) => r.id === id)?.status;
-}

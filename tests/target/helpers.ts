@@ -62,7 +62,7 @@ export function base(width = 40, height = 30, channels: 1 | 3 | 4 = 3): Sharp {
   return sharp(pixels(width, height, channels), { raw: { width, height, channels } });
 }
 
-export async function animated(frames = 3): Promise<Buffer> {
+async function animated(frames = 3): Promise<Buffer> {
   const pngs = await Promise.all(Array.from({ length: frames }, (_, i) => base(24, 18).clone().modulate({ hue: i * 90 }).png().toBuffer()));
   return sharp(pngs, { join: { animated: true } })
     .gif({ delay: pngs.map(() => 100) })

@@ -27,7 +27,7 @@ import type { TargetBehaviour, TargetContext } from '../../src/target/types.js';
 import type { StartedTarget } from './index.js';
 
 /** An Accept range as System.Net.Http parses it; `position` is its place in the header. */
-export interface AspNetAcceptRange {
+interface AspNetAcceptRange {
   type: string;
   subtype: string;
   q: number;
@@ -46,7 +46,7 @@ interface FormatterMatch {
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
 /** The ranges of an Accept header; entries that do not parse are left out, as System.Net.Http leaves invalid values out of `Headers.Accept`. */
-export function parseAspNetAccept(header: string): AspNetAcceptRange[] {
+function parseAspNetAccept(header: string): AspNetAcceptRange[] {
   const out: AspNetAcceptRange[] = [];
   header.split(',').forEach((part, position) => {
     const [range = '', ...params] = part.split(';').map((s) => s.trim());
@@ -70,12 +70,12 @@ function specificity(r: AspNetAcceptRange): number {
 }
 
 /** `MediaTypeWithQualityHeaderValueComparer`, descending: higher q first, then more specific, then header order. */
-export function sortAspNetAccept(ranges: readonly AspNetAcceptRange[]): AspNetAcceptRange[] {
+function sortAspNetAccept(ranges: readonly AspNetAcceptRange[]): AspNetAcceptRange[] {
   return [...ranges].sort((a, b) => b.q - a.q || specificity(b) - specificity(a) || a.position - b.position);
 }
 
 /** The spec's 200 types grouped into formatters: consecutive types of one family are one formatter. */
-export function formattersOf(types: readonly ResponseMediaType[]): ResponseMediaType[][] {
+function formattersOf(types: readonly ResponseMediaType[]): ResponseMediaType[][] {
   const out: ResponseMediaType[][] = [];
   for (const t of types) {
     const last = out[out.length - 1];
@@ -130,7 +130,7 @@ export function aspNetNegotiate(accept: string | undefined, types: readonly Resp
 }
 
 /** The `negotiate` step the ASP.NET way; `onDiffer` hears of each answer the reference target would have given in another type. */
-export function aspNetNegotiationBehaviour(onDiffer: () => void = () => undefined): Partial<TargetBehaviour> {
+function aspNetNegotiationBehaviour(onDiffer: () => void = () => undefined): Partial<TargetBehaviour> {
   return {
     negotiate: (accept: string | undefined, ctx: TargetContext) => {
       const chosen = aspNetNegotiate(accept, ctx.model.successMediaTypes);

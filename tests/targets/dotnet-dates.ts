@@ -63,7 +63,7 @@ export function dateFormCycle(): () => { digits: number; kind: DateKind } {
 }
 
 /** The `imageInfo` step with .NET dates; everything else is the reference target's. `onDate` hears of each date written that is not "never". */
-export function dotnetDatesBehaviour(onDate: () => void = () => undefined): Partial<TargetBehaviour> {
+function dotnetDatesBehaviour(onDate: () => void = () => undefined): Partial<TargetBehaviour> {
   const nextForm = dateFormCycle();
   const write = (at: Date): string => {
     const { digits, kind } = nextForm();

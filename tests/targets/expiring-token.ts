@@ -22,7 +22,7 @@ import { startReferenceTarget } from '../../src/target/server.js';
 import type { Result, TargetBehaviour, TargetContext } from '../../src/target/types.js';
 import type { StartedTarget } from './index.js';
 
-export const DEFAULT_USES_PER_CREDENTIAL = 40;
+const DEFAULT_USES_PER_CREDENTIAL = 40;
 
 type ExpiringScheme = 'bearer' | 'soticket';
 
@@ -35,16 +35,16 @@ function shellWord(s: string): string {
 }
 
 /** The auth command for a token service URL: node (this one) running fetch-token.mjs. */
-export function authCommandFor(tokenUrl: string): string {
+function authCommandFor(tokenUrl: string): string {
   return [process.execPath, FETCH_TOKEN_SCRIPT, tokenUrl].map(shellWord).join(' ');
 }
 
-export function newExpiringCredential(scheme: ExpiringScheme): string {
+function newExpiringCredential(scheme: ExpiringScheme): string {
   return `${scheme === 'bearer' ? '8A' : '7T'}:${randomBytes(30).toString('base64')}`;
 }
 
 /** Every ticket and token issued, with how often each was accepted. */
-export class CredentialLedger {
+class CredentialLedger {
   private readonly uses = new Map<string, number>();
   private issuedCount = 0;
   private expiredCount = 0;
@@ -99,7 +99,7 @@ function expiringSchemeOf(word: string, ctx: TargetContext): ExpiringScheme | un
  * target's own step as if it were the current one, and counted when accepted; once used up it
  * gets 401. Everything else (Basic, sessions, unknown tokens) is the reference target's step.
  */
-export function expiringAuthBehaviour(ledger: CredentialLedger): Partial<TargetBehaviour> {
+function expiringAuthBehaviour(ledger: CredentialLedger): Partial<TargetBehaviour> {
   return {
     authenticate: (headers: IncomingHttpHeaders, ctx: TargetContext): Result<{ scheme: string }> => {
       const raw = headers.authorization;

@@ -33,7 +33,7 @@ const REQUEST_HOP_HEADERS = ['host', 'connection', 'keep-alive', 'transfer-encod
 const ANSWER_HOP_HEADERS = ['content-length', 'transfer-encoding', 'connection', 'keep-alive', 'www-authenticate'];
 
 /** The `errorBody` step with `Message` in place of `ErrorMessage`, as some SuperOffice versions write it. */
-export const messageErrorBehaviour: Partial<TargetBehaviour> = {
+const messageErrorBehaviour: Partial<TargetBehaviour> = {
   errorBody: (status, message, ctx) => {
     const e = d.errorBody(status, message, ctx);
     const { ErrorMessage, ...rest } = JSON.parse(e.body) as Record<string, unknown>;

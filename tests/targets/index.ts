@@ -22,7 +22,7 @@ import { startIisTarget } from './iis.js';
 import { lenientBehaviour, startThrottlingProxy } from './lenient.js';
 
 /** Fields of a run's configuration a target needs beside the usual ones (e.g. `authCommand`). */
-export type TargetRunOverrides = Partial<RunConfig>;
+type TargetRunOverrides = Partial<RunConfig>;
 
 /** A running conforming target, as every runner sees it. */
 export interface StartedTarget {
@@ -110,7 +110,7 @@ export interface Finding {
 export type RunOutcome = 'conforms' | 'conforms-with-warnings' | 'does-not-conform' | 'other';
 
 /** The findings of a run: for a strict target anything but plain `conforms` with every rule passed, else every rule failing or warning (but its expected warnings). */
-export function findingsOf(target: ConformingTarget, seed: number, report: Report): Finding[] {
+function findingsOf(target: ConformingTarget, seed: number, report: Report): Finding[] {
   const out: Finding[] = [];
   for (const r of report.rules) {
     const expected = r.status === 'warn' && (target.expectedWarnings ?? []).includes(r.id);
@@ -130,7 +130,7 @@ export function findingsOf(target: ConformingTarget, seed: number, report: Repor
 }
 
 /** The column a run's report counts in. */
-export function outcomeOf(report: Report): RunOutcome {
+function outcomeOf(report: Report): RunOutcome {
   const v: string = report.verdict;
   return v === 'conforms' || v === 'conforms-with-warnings' || v === 'does-not-conform' ? v : 'other';
 }
@@ -145,7 +145,7 @@ export interface TargetRun {
 }
 
 /** The run configuration for a started target: like `run --target URL`, `runs` cases per family, reports in `reportDir`. */
-export function configForTarget(t: StartedTarget, seed: number, runs: number, reportDir: string): RunConfig {
+function configForTarget(t: StartedTarget, seed: number, runs: number, reportDir: string): RunConfig {
   return {
     target: t.url,
     credentials: t.credentials,

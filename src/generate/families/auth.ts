@@ -10,6 +10,7 @@ import { badAuth } from '../auth.js';
 import type { HeaderValue } from '../case.js';
 import { NO_TRAITS, recipe } from './shared.js';
 import type { FamilyDefinition } from './types.js';
+import { authClasses } from './classes.js';
 
 /** Sometimes a session header beside valid credentials (when the spec has a session scheme). */
 function sessionNoise(model: SpecModel): fc.Arbitrary<HeaderValue[]> {
@@ -27,6 +28,7 @@ export const authFamily: FamilyDefinition = {
   serial: true,
   expectHealthy: false,
   traits: { ...NO_TRAITS, credentialsUnderTest: true },
+  classes: (ctx) => authClasses(ctx.model, ctx.credentials),
   recipes: (g) => {
     const { model, credentials } = g.ctx;
     const noise = sessionNoise(model);

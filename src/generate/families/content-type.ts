@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import type { BodyRecipe } from '../case.js';
 import { JUST_THE_CASE, NO_TRAITS, recipe, type FamilyGenerators } from './shared.js';
 import type { FamilyDefinition } from './types.js';
+import { contentTypeClasses } from './classes.js';
 
 /** A small image declared as another of the spec's image types. */
 function mismatch(g: FamilyGenerators): fc.Arbitrary<BodyRecipe> {
@@ -20,6 +21,7 @@ export const contentTypeFamily: FamilyDefinition = {
   serial: false,
   expectHealthy: false,
   traits: NO_TRAITS,
+  classes: (ctx) => contentTypeClasses(ctx.model),
   recipes: (g) => recipe({ family: 'content-type', method: g.method, person: g.me, auth: g.valid, body: fc.oneof(g.undeclared, mismatch(g)) }),
   ...JUST_THE_CASE,
 };

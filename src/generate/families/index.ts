@@ -16,7 +16,7 @@ import { familyGenerators, type FamilyGenerators } from './shared.js';
 import type { Family, FamilyDefinition, GenerationContext } from './types.js';
 import { validUploadFamily } from './valid-upload.js';
 
-export type { CaseIo, Executed, Family, FamilyBehaviour, FamilyDefinition, FamilyTraits, GenerationContext } from './types.js';
+export type { CaseIo, Executed, Family, FamilyDefinition, FamilyTraits, GenerationContext } from './types.js';
 
 /** Every family, in the order a run sends them. */
 export const FAMILY_DEFINITIONS: readonly FamilyDefinition[] = [
@@ -42,8 +42,8 @@ export function familyOf(name: CaseFamily): FamilyDefinition {
 
 /** A family bound to a run's generators: its behaviour and the arbitrary of its recipes. */
 function bind(definition: FamilyDefinition, g: FamilyGenerators): Family {
-  const { recipes, ...behaviour } = definition;
-  return { ...behaviour, arbitrary: recipes(g) };
+  const { recipes, classes, ...behaviour } = definition;
+  return { ...behaviour, arbitrary: recipes(g), classes: classes?.(g.ctx) ?? [] };
 }
 
 /** The families of a run, each an arbitrary of CaseRecipes that exercises a group of rules (rules.yaml names them under `exercisedBy`). */

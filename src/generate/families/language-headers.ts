@@ -7,6 +7,7 @@ import type { Case } from '../case.js';
 import { languageHeaders } from '../language.js';
 import { NO_TRAITS, recipe } from './shared.js';
 import type { FamilyDefinition } from './types.js';
+import { languageClasses } from './classes.js';
 
 /** The case's headers without its language headers. */
 function baselineHeaders(c: Case): Record<string, string> {
@@ -19,6 +20,7 @@ export const languageHeadersFamily: FamilyDefinition = {
   serial: false,
   expectHealthy: false,
   traits: { ...NO_TRAITS, comparedWithLanguageBaseline: true },
+  classes: (ctx) => languageClasses(ctx.model),
   recipes: (g) => recipe({ family: 'language-headers', method: g.method, person: g.me, auth: g.valid, body: g.smallBody, language: languageHeaders(g.ctx.model) }),
   // The baseline and the case.
   requestsPerCase: () => 2,

@@ -3,12 +3,14 @@ import fc from 'fast-check';
 import { notInt32Person, notPositivePerson, unknownPerson } from '../person-ids.js';
 import { JUST_THE_CASE, NO_TRAITS, recipe } from './shared.js';
 import type { FamilyDefinition } from './types.js';
+import { personClasses } from './classes.js';
 
 export const personIdFamily: FamilyDefinition = {
   name: 'person-id',
   serial: false,
   expectHealthy: false,
   traits: NO_TRAITS,
+  classes: () => personClasses(['not-positive', 'unknown', 'not-int32']),
   recipes: (g) => {
     const { model, personId } = g.ctx;
     return recipe({

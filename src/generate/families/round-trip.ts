@@ -5,12 +5,14 @@
 import type { CaseExtra } from '../../checks/types.js';
 import { NO_TRAITS, recipe } from './shared.js';
 import type { FamilyDefinition } from './types.js';
+import { imageClasses } from './classes.js';
 
 export const roundTripFamily: FamilyDefinition = {
   name: 'round-trip',
   serial: true,
   expectHealthy: true,
   traits: { ...NO_TRAITS, readsBackAfterUpload: true },
+  classes: () => imageClasses(),
   recipes: (g) => recipe({ family: 'round-trip', method: g.method, person: g.me, auth: g.valid, body: g.validBody(256) }),
   // The upload, ImageInfo and Image (counted as if the upload answered 200).
   requestsPerCase: () => 3,

@@ -16,7 +16,7 @@ import type { FamilyBehaviour, FamilyTraits, GenerationContext } from './types.j
  * tests/generate/damage-undecodable.test.ts proves it with libvips and the Debian tools), so every
  * kind is damage a decoder can see.
  */
-export const DETECTABLE_INVALID_KINDS = INVALID_BODY_KINDS.map((k) => k.kind);
+const DETECTABLE_INVALID_KINDS = INVALID_BODY_KINDS.map((k) => k.kind);
 
 /** Content types the spec does not declare for the request body (filtered against the spec). */
 export function undeclaredContentTypes(model: SpecModel): string[] {

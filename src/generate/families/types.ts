@@ -56,6 +56,17 @@ export interface FamilyTraits {
   readsBackAfterUpload: boolean;
 }
 
+/**
+ * A value class a family must send at least once in every full run, whatever the seed: a
+ * documented value (SO-Language `*`), a kind of input (an SVG under an image type), a variant real
+ * clients send. Judged on the recipe, so the engine can look far ahead without rendering bodies.
+ */
+export interface ValueClass {
+  /** Short and unique within the family; shown in report.json's coverage (`value class`). */
+  name: string;
+  matches(recipe: CaseRecipe): boolean;
+}
+
 /** What a family does, whatever the run. */
 export interface FamilyBehaviour {
   name: CaseFamily;
@@ -73,9 +84,13 @@ export interface FamilyBehaviour {
 /** A family as its file defines it: its behaviour and how it draws recipes from the run's generators. */
 export interface FamilyDefinition extends FamilyBehaviour {
   recipes(g: FamilyGenerators): Arbitrary<CaseRecipe>;
+  /** The value classes a full run must send (see ValueClass); none when absent. */
+  classes?(ctx: GenerationContext): ValueClass[];
 }
 
 /** A family for one run (one generation context): its behaviour and the arbitrary of its recipes. */
 export interface Family extends FamilyBehaviour {
   arbitrary: Arbitrary<CaseRecipe>;
+  /** The value classes a full run must send. */
+  classes: readonly ValueClass[];
 }

@@ -1,6 +1,6 @@
 /** A GIF block walker (GIF89a spec, section 17+), for byte-level variants and damage. */
 
-export interface GifImageBlock {
+interface GifImageBlock {
   kind: 'image';
   /** Offset of the 0x2C image separator. */
   offset: number;
@@ -11,17 +11,17 @@ export interface GifImageBlock {
   /** Offset just after the block terminator. */
   end: number;
 }
-export interface GifExtensionBlock {
+interface GifExtensionBlock {
   kind: 'extension';
   label: number;
   offset: number;
   end: number;
 }
-export interface GifTrailer {
+interface GifTrailer {
   kind: 'trailer';
   offset: number;
 }
-export type GifBlock = GifImageBlock | GifExtensionBlock | GifTrailer;
+type GifBlock = GifImageBlock | GifExtensionBlock | GifTrailer;
 
 export interface GifStructure {
   /** Offset of the first block after the header, logical screen descriptor and global colour table. */

@@ -4,7 +4,7 @@
  * and little-endian utif2 files (utif2 writes only 'MM'), and by the invalid-body damage.
  */
 
-export const TIFF_TYPE_SIZE: Record<number, number> = { 1: 1, 2: 1, 3: 2, 4: 4, 5: 8, 6: 1, 7: 1, 8: 2, 9: 4, 10: 8, 11: 4, 12: 8, 13: 4 };
+const TIFF_TYPE_SIZE: Record<number, number> = { 1: 1, 2: 1, 3: 2, 4: 4, 5: 8, 6: 1, 7: 1, 8: 2, 9: 4, 10: 8, 11: 4, 12: 8, 13: 4 };
 /** Size of one swappable unit of each type (rationals are two LONGs). */
 const TIFF_UNIT: Record<number, number> = { 1: 1, 2: 1, 3: 2, 4: 4, 5: 4, 6: 1, 7: 1, 8: 2, 9: 4, 10: 4, 11: 4, 12: 8, 13: 4 };
 
@@ -19,7 +19,7 @@ export interface TiffEntry {
   byteLength: number;
 }
 
-export interface TiffIfd {
+interface TiffIfd {
   offset: number;
   entries: TiffEntry[];
   /** Offset of the 4-byte next-IFD field. */

@@ -17,8 +17,8 @@ import type { ImageRecipe } from './types.js';
 
 export type TiffCompression = 'none' | 'lzw' | 'deflate' | 'packbits';
 export const TIFF_COMPRESSIONS: readonly TiffCompression[] = ['none', 'lzw', 'deflate', 'packbits'];
-export type TiffLayout = 'strips' | 'tiles';
-export type TiffChannels = 'rgb' | 'grey' | 'rgba';
+type TiffLayout = 'strips' | 'tiles';
+type TiffChannels = 'rgb' | 'grey' | 'rgba';
 
 export interface TiffRecipeConstraints extends DimensionConstraints {
   compressions?: readonly TiffCompression[];

@@ -57,7 +57,7 @@ const RENDERERS: Record<ImageFormat, (r: ImageRecipe) => Promise<Uint8Array>> = 
 };
 
 /** The words between the format and the size, e.g. "palette 4-bit interlaced". */
-export function describeVariant(recipe: ImageRecipe): string {
+function describeVariant(recipe: ImageRecipe): string {
   switch (recipe.format) {
     case 'png': return describePngVariant(pngOptionsOf(recipe));
     case 'jpeg': return describeJpegVariant(jpegOptionsOf(recipe));

@@ -123,7 +123,6 @@ export const DAMAGE_KINDS = {
   gif: ['truncated', 'no-trailer', 'corrupt-data'],
   tiff: ['truncated', 'offset-past-end', 'bytecount-past-end', 'next-ifd-past-end', 'ifd-loop', 'corrupt-data'],
 } as const satisfies Record<ImageFormat, readonly string[]>;
-export type DamageKind<F extends ImageFormat = ImageFormat> = (typeof DAMAGE_KINDS)[F][number];
 
 /** Overwrites [start, end) with random bytes that are never 0xFF (so no JPEG marker appears). */
 function scramble(b: Uint8Array, start: number, end: number, seed: number): void {

@@ -22,7 +22,7 @@ import type { GeneratedInvalidBody, ImageFormat, InvalidBodyClass, InvalidBodyRe
 import { cutHeader, DAMAGE_KINDS, damage, zeroDimension, type Dimension } from './damage.js';
 import { FOREIGN_KINDS, renderForeign, type ForeignKind } from './foreign.js';
 
-export const INVALID_BODY_CLASSES: readonly InvalidBodyClass[] = ['empty', 'no-signature', 'incomplete-header', 'zero-dimension', 'damaged'];
+const INVALID_BODY_CLASSES: readonly InvalidBodyClass[] = ['empty', 'no-signature', 'incomplete-header', 'zero-dimension', 'damaged'];
 
 interface KindSpec {
   class: InvalidBodyClass;
@@ -117,7 +117,7 @@ export function invalidBodyKind(kind: string): KindSpec | undefined {
   return INVALID_BODY_KINDS.find((s) => s.kind === kind);
 }
 
-export function describeInvalidBody(recipe: InvalidBodyRecipe, byteLength: number): string {
+function describeInvalidBody(recipe: InvalidBodyRecipe, byteLength: number): string {
   const spec = invalidBodyKind(recipe.kind);
   const what = spec?.what ?? recipe.kind;
   const from = recipe.base ? ` (from ${describeImage(recipe.base)})` : '';

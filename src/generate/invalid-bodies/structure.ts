@@ -22,7 +22,7 @@ export function pngChunks(b: Uint8Array): PngChunk[] {
   return out;
 }
 
-export interface JpegSegment {
+interface JpegSegment {
   marker: number;
   /** Offset of the 0xFF. */
   offset: number;

@@ -4,7 +4,7 @@
  */
 import { ForwardingHandler, type Controller, type DispatchOptions, type Handler, type Interceptor } from './types.js';
 
-export class DeadlineError extends Error {
+class DeadlineError extends Error {
   readonly code = 'DEADLINE';
   constructor(ms: number) {
     super(`no complete answer within ${ms} ms`);

@@ -1,0 +1,81 @@
+/**
+ * The value classes each family must send at least once in every full run (see ValueClass): the
+ * documented values and the kinds of input the rules name, read off the spec and the generators,
+ * so that power does not depend on the seed.
+ */
+import type { Credential } from '../../config/credentials.js';
+import type { SpecModel } from '../../spec/model.js';
+import { headersWithRole } from '../../spec/model.js';
+import { badAuthVariantNames } from '../auth.js';
+import type { CaseRecipe, PersonClass } from '../case.js';
+import { IMAGE_FORMATS } from '../images/media-types.js';
+import { sendable } from '../language.js';
+import { undeclaredContentTypes } from './shared.js';
+import type { ValueClass } from './types.js';
+
+const cls = (name: string, matches: (r: CaseRecipe) => boolean): ValueClass => ({ name, matches });
+
+/** Each invalid body kind, and multipart without the image part. */
+export function invalidBodyClasses(kinds: readonly string[]): ValueClass[] {
+  return [
+    ...kinds.map((k) => cls(k, (r) => r.body.kind === 'invalid' && r.body.invalid.kind === k)),
+    cls('multipart without image part', (r) => r.body.kind === 'multipart-without-image'),
+  ];
+}
+
+/** Each language header valid and malformed, each of its documented examples, region codes and q-lists. */
+export function languageClasses(model: SpecModel): ValueClass[] {
+  const out: ValueClass[] = [];
+  for (const h of headersWithRole(model, 'language')) {
+    const valueOf = (r: CaseRecipe) => r.language.find((x) => x.name === h.name);
+    out.push(cls(`${h.name} valid`, (r) => valueOf(r)?.malformed === false));
+    out.push(cls(`${h.name} malformed`, (r) => valueOf(r)?.malformed === true));
+    for (const example of h.examples.filter(sendable)) out.push(cls(`${h.name}: ${example}`, (r) => valueOf(r)?.value === example && !valueOf(r)!.malformed));
+    if (h.name.toLowerCase() === 'accept-language') {
+      out.push(cls(`${h.name}: a region code`, (r) => /^[a-z]{2}-[a-z]{2}$/i.test(valueOf(r)?.value ?? '')));
+      out.push(cls(`${h.name}: a list with q-values`, (r) => /,.*;q=/.test(valueOf(r)?.value ?? '')));
+    }
+  }
+  return out;
+}
+
+/** No Accept, each declared response type alone, a wildcard alone, a list with q-values, a type no 200 declares. */
+export function acceptClasses(model: SpecModel): ValueClass[] {
+  const declared = model.successMediaTypes.map((m) => m.type);
+  const alone = (r: CaseRecipe) => (r.accept === undefined || r.accept.includes(',') ? undefined : r.accept.split(';')[0]!.trim());
+  return [
+    cls('no Accept', (r) => r.accept === undefined),
+    ...declared.map((t) => cls(t, (r) => r.accept === t)),
+    cls('a wildcard alone', (r) => alone(r)?.endsWith('/*') === true),
+    cls('a list with q-values', (r) => r.accept?.includes(',') === true && r.accept.includes(';q=')),
+    cls('a type no 200 declares', (r) => { const a = alone(r); return a !== undefined && !a.endsWith('/*') && !declared.includes(a); }),
+  ];
+}
+
+/** Each configured scheme, valid, and each bad-credential variant. */
+export function authClasses(model: SpecModel, credentials: readonly Credential[]): ValueClass[] {
+  return [
+    ...credentials.map((c) => cls(`valid ${c.scheme}`, (r) => r.auth.kind === 'valid' && r.auth.scheme === c.scheme)),
+    ...badAuthVariantNames(model).map((v) => cls(v, (r) => r.auth.kind === 'bad' && r.auth.variant === v)),
+  ];
+}
+
+/** Each class of person id. */
+export function personClasses(classes: readonly PersonClass[]): ValueClass[] {
+  return classes.map((c) => cls(`person id ${c}`, (r) => r.person.class === c));
+}
+
+/** Each image format, raw and as multipart. */
+export function imageClasses(): ValueClass[] {
+  return IMAGE_FORMATS.flatMap((f) =>
+    (['raw', 'multipart'] as const).map((as) => cls(`${f} ${as}`, (r) => r.body.kind === 'image' && r.body.image.format === f && r.body.as === as)),
+  );
+}
+
+/** Each Content-Type the spec does not declare, and image bytes under another declared image type. */
+export function contentTypeClasses(model: SpecModel): ValueClass[] {
+  return [
+    ...undeclaredContentTypes(model).map((t) => cls(`undeclared ${t || '(none)'}`, (r) => r.body.kind === 'image' && r.body.typeClass === 'undeclared' && r.body.declaredType === t)),
+    cls('another image type', (r) => r.body.kind === 'image' && r.body.typeClass === 'mismatch'),
+  ];
+}
