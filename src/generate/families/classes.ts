@@ -15,25 +15,37 @@ import type { ValueClass } from './types.js';
 
 const cls = (name: string, matches: (r: CaseRecipe) => boolean): ValueClass => ({ name, matches });
 
-/** Each invalid body kind, and multipart without the image part. */
-export function invalidBodyClasses(kinds: readonly string[]): ValueClass[] {
+/**
+ * Each invalid body kind raw, the kinds the multipart rule judges also as the image part, and
+ * multipart without the image part. (Damage is judged however it is sent: one class each.)
+ */
+export function invalidBodyClasses(kinds: readonly { kind: string; class: string }[]): ValueClass[] {
+  const of = (k: string, as?: 'raw' | 'multipart') => (r: CaseRecipe) => r.body.kind === 'invalid' && r.body.invalid.kind === k && (as === undefined || r.body.as === as);
   return [
-    ...kinds.map((k) => cls(k, (r) => r.body.kind === 'invalid' && r.body.invalid.kind === k)),
+    ...kinds.flatMap(({ kind, class: c }) =>
+      c === 'damaged' ? [cls(kind, of(kind))] : [cls(kind, of(kind, 'raw')), cls(`${kind} in multipart`, of(kind, 'multipart'))],
+    ),
     cls('multipart without image part', (r) => r.body.kind === 'multipart-without-image'),
   ];
 }
 
-/** Each language header valid and malformed, each of its documented examples, region codes and q-lists. */
+/**
+ * Each language header valid and malformed, each of its documented examples, region codes and
+ * q-lists; a documented value counts only in a case whose other language headers are valid too
+ * (else the rule on malformed values judges it).
+ */
 export function languageClasses(model: SpecModel): ValueClass[] {
   const out: ValueClass[] = [];
+  const allValid = (r: CaseRecipe) => r.language.every((x) => !x.malformed);
   for (const h of headersWithRole(model, 'language')) {
     const valueOf = (r: CaseRecipe) => r.language.find((x) => x.name === h.name);
+    const validValue = (r: CaseRecipe) => (allValid(r) ? valueOf(r)?.value : undefined);
     out.push(cls(`${h.name} valid`, (r) => valueOf(r)?.malformed === false));
     out.push(cls(`${h.name} malformed`, (r) => valueOf(r)?.malformed === true));
-    for (const example of h.examples.filter(sendable)) out.push(cls(`${h.name}: ${example}`, (r) => valueOf(r)?.value === example && !valueOf(r)!.malformed));
+    for (const example of h.examples.filter(sendable)) out.push(cls(`${h.name}: ${example}`, (r) => validValue(r) === example));
     if (h.name.toLowerCase() === 'accept-language') {
-      out.push(cls(`${h.name}: a region code`, (r) => /^[a-z]{2}-[a-z]{2}$/i.test(valueOf(r)?.value ?? '')));
-      out.push(cls(`${h.name}: a list with q-values`, (r) => /,.*;q=/.test(valueOf(r)?.value ?? '')));
+      out.push(cls(`${h.name}: a region code`, (r) => /^[a-z]{2}-[a-z]{2}$/i.test(validValue(r) ?? '')));
+      out.push(cls(`${h.name}: a list with q-values`, (r) => /,.*;q=/.test(validValue(r) ?? '')));
     }
   }
   return out;

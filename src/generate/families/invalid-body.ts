@@ -9,7 +9,7 @@ export const invalidBodyFamily: FamilyDefinition = {
   serial: false,
   expectHealthy: false,
   traits: NO_TRAITS,
-  classes: () => invalidBodyClasses(INVALID_BODY_KINDS.map((k) => k.kind)),
+  classes: () => invalidBodyClasses(INVALID_BODY_KINDS),
   recipes: (g) => recipe({ family: 'invalid-body', method: g.method, person: g.me, auth: g.valid, body: g.invalidBody }),
   ...JUST_THE_CASE,
 };

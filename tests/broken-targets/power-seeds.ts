@@ -1,0 +1,27 @@
+/**
+ * The suite's power on random seeds: every power target (tests/broken-targets/power/) against
+ * `--seeds N` random seeds (default 20; each printed), one default run at a time. Prints a table
+ * target x (caught, missed) and every miss; exits 1 when any target is missed on any seed.
+ *
+ *   npx tsx tests/broken-targets/power-seeds.ts [--seeds 20] [--runs 25]
+ */
+import { parseArgs } from 'node:util';
+import { powerTargets } from './power/index.js';
+import { runPowerTarget } from './power/run.js';
+
+const { values } = parseArgs({ options: { seeds: { type: 'string', default: '20' }, runs: { type: 'string', default: '25' } } });
+const seeds = Array.from({ length: Number(values.seeds) }, () => Math.floor(Math.random() * 2 ** 31));
+const runs = Number(values.runs);
+const misses: string[] = [];
+console.log(`seeds: ${seeds.join(' ')}`);
+for (const target of powerTargets) {
+  let caught = 0;
+  for (const seed of seeds) {
+    const outcome = await runPowerTarget(target, seed, runs);
+    if (outcome.caught) caught++;
+    else misses.push(`${target.name} (${target.valueClass}), seed ${seed}: ${target.caughtBy} is ${outcome.status}, ${outcome.classCases} cases of the class`);
+  }
+  console.log(`${target.name.padEnd(60)} caught ${caught}/${seeds.length}`);
+}
+for (const m of misses) console.log(`missed: ${m}`);
+process.exit(misses.length > 0 ? 1 : 0);

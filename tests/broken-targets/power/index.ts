@@ -1,0 +1,12 @@
+/**
+ * The power targets: each mishandles exactly one value class a family declares, and a default run
+ * must catch it by its rule on every seed (tests/broken-targets/power.test.ts runs a sample of
+ * seeds, tests/broken-targets/power-seeds.ts twenty or more).
+ */
+import { bodyTargets } from './bodies.js';
+import { languageTargets } from './language.js';
+import type { PowerTarget } from './types.js';
+
+export type { PowerTarget } from './types.js';
+
+export const powerTargets: readonly PowerTarget[] = [...languageTargets, ...bodyTargets];
