@@ -20,8 +20,10 @@ import type { Report } from '../../src/report/types.js';
 import { conformingReport, failingReport } from '../fixtures/reports.js';
 import { brokenTargets } from '../broken-targets/catalogue.js';
 import { runAgainstBehaviour } from '../support/run-against.js';
+import { commandPath, inCi } from '../support/tools.js';
 
-const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+/** CHROMIUM_PATH, else `chromium` on PATH (the command .ci/run checks and installs). */
+const executablePath = process.env.CHROMIUM_PATH ?? commandPath('chromium') ?? '/usr/bin/chromium';
 const available = existsSync(executablePath);
 const missing = `headless Chromium not found at ${executablePath}: install it with \`apt-get install -y chromium\` (or set CHROMIUM_PATH)`;
 const args = [
@@ -35,9 +37,8 @@ const args = [
   '--disable-sync',
 ];
 const screenshots = join(packageRoot, 'reports', 'screenshots');
-const inCI = !!process.env.CI && !['0', 'false'].includes(process.env.CI.toLowerCase());
 
-if (!available && !inCI) {
+if (!available && !inCi) {
   console.warn(`[report-browser] skipped: ${missing}`);
 }
 
@@ -46,7 +47,7 @@ let dir: string;
 
 function needBrowser(ctx: TestContext): Browser {
   if (!available) {
-    if (inCI) throw new Error(`CI is set but ${missing}`);
+    if (inCi) throw new Error(`CI is set but ${missing}`);
     ctx.skip(missing);
   }
   if (!browser) throw new Error('Chromium did not start');

@@ -1,13 +1,15 @@
 /** Test helpers: fixed recipes for every variant, and the Debian command-line oracles. */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll } from 'vitest';
 import { gifVariant, type GifOptions } from '../../src/generate/images/gif.js';
 import { jpegVariant, type JpegOptions } from '../../src/generate/images/jpeg.js';
 import { PNG_BIT_DEPTHS, PNG_COLOURS, pngVariant, type PngOptions } from '../../src/generate/images/png.js';
 import { TIFF_COMPRESSIONS, tiffVariant, type TiffOptions } from '../../src/generate/images/tiff.js';
 import type { ImageFormat, ImageRecipe } from '../../src/generate/images/types.js';
+import { commandPath, inCi, missingTool } from '../support/tools.js';
 
 export function recipe(format: ImageFormat, options: PngOptions | JpegOptions | GifOptions | TiffOptions, width: number, height: number, pixelSeed = 1234): ImageRecipe {
   const variant =
@@ -65,38 +67,45 @@ export function allTiffOptions(): TiffOptions[] {
 
 // ---- command-line oracles ---------------------------------------------------------------------
 
-const found = new Map<string, string | undefined>();
+export { inCi, itWithTools } from '../support/tools.js';
 
-/** The path of a command, or undefined. */
+/**
+ * The path of a command, or undefined when it is missing and CI is not set. Under CI=true a
+ * missing tool throws (a skip would hide it), so a test that asks for one fails, and a file that
+ * asks while it is collected (`it.skipIf(!tool(...))`) fails as a whole, saying what to install.
+ */
 export function tool(name: string): string | undefined {
-  if (!found.has(name)) {
-    const r = spawnSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' });
-    found.set(name, r.status === 0 ? r.stdout.trim() || undefined : undefined);
-  }
-  return found.get(name);
+  const path = commandPath(name);
+  if (!path && inCi) throw new Error(`CI=true and ${missingTool(name)}: .ci/run must install it`);
+  return path;
 }
 
-/** The Debian package that provides each oracle (CI installs them). */
-const TOOL_PACKAGES: Record<string, string> = {
-  pngcheck: 'pngcheck', jpeginfo: 'jpeginfo', giftext: 'giflib-tools', tiffinfo: 'libtiff-tools', identify: 'imagemagick',
-};
-
-/** A visible reason in the test name when the tool is missing (the test is then skipped). */
+/** A visible reason in the test name when the tool is missing (the test is then skipped; under CI=true tool() throws instead). */
 export function toolTitle(title: string, name: string): string {
   if (tool(name)) return title;
-  const reason = `SKIPPED: ${name} not installed (apt-get install -y ${TOOL_PACKAGES[name] ?? name})`;
+  const reason = `SKIPPED: ${missingTool(name)}`;
   console.warn(`${title}: ${reason}`);
   return `${title} [${reason}]`;
 }
 
 let dir: string | undefined;
 let n = 0;
+/** Writes bytes to a new file in a folder of os.tmpdir() that removeTemp removes. */
 export function writeTemp(bytes: Uint8Array, ext: string): string {
   dir ??= mkdtempSync(join(tmpdir(), 'gen-oracle-'));
   const path = join(dir, `f${n++}.${ext}`);
   writeFileSync(path, bytes);
   return path;
 }
+
+/** Removes writeTemp's folder. */
+export function removeTemp(): void {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+  dir = undefined;
+}
+
+// Every test file that imports these helpers removes writeTemp's folder when it ends.
+afterAll(removeTemp);
 
 export interface RunResult {
   status: number;

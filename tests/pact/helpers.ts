@@ -1,5 +1,5 @@
 /** Shared pieces of the pact tests. */
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { packageRoot } from '../../src/package-root.js';
@@ -17,8 +17,18 @@ export function imageFor(mediaType: string): string {
   return join(imagesDir, file);
 }
 
+const tempDirs: string[] = [];
+
+/** A new folder in os.tmpdir(); removeTempDirs removes it (call it in afterAll). */
 export function tempDir(prefix: string): string {
-  return mkdtempSync(join(tmpdir(), `pic-${prefix}-`));
+  const dir = mkdtempSync(join(tmpdir(), `pic-${prefix}-`));
+  tempDirs.push(dir);
+  return dir;
+}
+
+/** Removes every folder tempDir made. */
+export function removeTempDirs(): void {
+  for (const dir of tempDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 }
 
 export function pactFiles(dir: string): string[] {

@@ -6,7 +6,7 @@
  * malformed language headers (quotes, backslashes, spaces), a path segment that is no int32, a
  * bad credential, Basic, a ticket with an application token, and a session cookie with XSRF.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,12 +24,13 @@ import type { TargetBehaviour } from '../../src/target/types.js';
 import { authHeaders } from '../../src/transport/auth-headers.js';
 import { Redactor } from '../../src/transport/redact.js';
 import { brokenTargets } from '../broken-targets/catalogue.js';
+import { commandPath, inCi, missingTool } from '../support/tools.js';
 
 /** Fixed seed of every run (printed, so a failure can be rerun). */
 const SEED = 20240611;
 const APP_TOKEN = 'replay-app-token-0123456789';
-const CI = process.env.CI === 'true';
-const hasCurl = spawnSync('bash', ['-c', 'command -v curl'], { stdio: 'ignore' }).status === 0;
+const CI = inCi;
+const hasCurl = commandPath('curl') !== undefined;
 
 type Scheme = Credential['scheme'];
 
@@ -43,20 +44,20 @@ interface Scenario {
   appToken?: boolean;
   /** Shows that the counterexample holds what `covers` says. */
   holds: (cx: Counterexample) => void;
-  /** Values for the placeholders instead of the configured credential's (a bad credential the report does not keep). */
-  env?: Record<string, string>;
+  /** Values for the placeholders instead of the configured credential's (a bad credential the report does not keep), given the counterexample. */
+  env?: (cx: Counterexample) => Record<string, string>;
 }
 
 const header = (cx: Counterexample, name: string) => cx.request.headers[name.toLowerCase()];
 
 const scenarios: Scenario[] = [
   {
-    covers: 'a raw GIF, Basic',
+    covers: 'a raw image, Basic',
     rule: 'valid-raw-upload',
     behaviour: brokenTargets['valid-raw-upload']!.behaviour,
     scheme: 'basic',
     holds: (cx) => {
-      expect(cx.request.body?.file).toMatch(/\.gif$/);
+      expect(cx.request.body?.file).toMatch(/\.(png|jpg|gif|tif)$/);
       expect(cx.curl).toContain('--data-binary');
       expect(cx.curl).toContain(`"authorization: \${${placeholderFor('authorization')}}"`);
     },
@@ -138,13 +139,13 @@ const scenarios: Scenario[] = [
     holds: (cx) => expect(cx.request.url).not.toMatch(/\/Person\/\d+\/Image$/),
   },
   {
-    covers: 'a bad credential (an unknown scheme, which the report keeps as a placeholder)',
+    covers: 'a bad credential (a random or tampered ticket or token, which the report keeps as a placeholder)',
     rule: 'bad-credentials-rejected',
     behaviour: brokenTargets['bad-credentials-rejected']!.behaviour,
     scheme: 'basic',
-    holds: (cx) => expect(cx.description).toMatch(/unknown scheme/),
+    holds: (cx) => expect(cx.description).toMatch(/auth: (random|tampered) (ticket|bearer token)/),
     // The report keeps no credential, not even a bad one: the replay gets one of the same kind.
-    env: { [placeholderFor('authorization')]: 'Digest QUJDREVGR0hJSktM' },
+    env: (cx) => ({ [placeholderFor('authorization')]: /ticket/.test(cx.description) ? 'SOTicket 7T:QUJDREVGR0hJSktM' : 'Bearer 8A:QUJDREVGR0hJSktM' }),
   },
 ];
 
@@ -239,13 +240,13 @@ describe('the curl line as bash reads it', () => {
 
 describe('curl lines of counterexamples replay in a clean shell', () => {
   it('curl is installed (required when CI=true)', () => {
-    if (CI) expect(hasCurl, 'curl is missing: the replay tests cannot run').toBe(true);
+    if (CI) expect(hasCurl, `CI=true and ${missingTool('curl')}: the replay tests cannot run`).toBe(true);
     else expect(typeof hasCurl).toBe('boolean');
   });
 
   for (const s of scenarios) {
     it.skipIf(!hasCurl && !CI)(`${s.rule}: ${s.covers}`, async () => {
-      expect(hasCurl, 'curl is missing').toBe(true);
+      expect(hasCurl, `CI=true and ${missingTool('curl')}: .ci/run must install it`).toBe(true);
       const target: RunningTarget = await startReferenceTarget(s.appToken ? { behaviour: s.behaviour, credentials: { appToken: APP_TOKEN } } : { behaviour: s.behaviour });
       const reportDir = mkdtempSync(join(tmpdir(), 'pic-replay-curl-'));
       reportDirs.push(reportDir);
@@ -275,7 +276,7 @@ describe('curl lines of counterexamples replay in a clean shell', () => {
         for (const v of Object.values(sent)) expect(cx!.curl).not.toContain(v);
         const env: Record<string, string> = { PATH: process.env.PATH ?? '/usr/bin:/bin' };
         for (const [k, v] of Object.entries(sent)) env[placeholderFor(k)] = v;
-        Object.assign(env, s.env);
+        Object.assign(env, s.env?.(cx!));
 
         const r = await bash(cx!.curl, reportDir, env);
         const line = statusLine(r.stdout);

@@ -1,6 +1,6 @@
 /** Misbehaving servers on 127.0.0.1 for the safety tests, and reads of the person's image straight from the reference target. */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import { connect, createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
 import sharp from 'sharp';
 import { request } from 'undici';
 import type { RunningTarget } from '../../src/target/server.js';
@@ -38,7 +38,10 @@ export interface FaultProxy {
   /** Save requests (PUT/POST of an Image) seen, and how many got the fault. */
   saves(): number;
   faults(): number;
-  /** Stops listening and drops every connection; `resume` listens again on the same port. */
+  /**
+   * Stops listening and drops every connection: connections are refused. The port stays held
+   * (see holdPort), so no other program can take it before `resume` listens on it again.
+   */
   goAway(): Promise<void>;
   resume(): Promise<void>;
   close(): Promise<void>;
@@ -93,19 +96,63 @@ export async function startFaultProxy(targetUrl: string, faulty: (n: number, bod
       server.close(() => r());
       for (const s of sockets) s.destroy();
     });
+  let release: (() => Promise<void>) | undefined;
   return {
     url: `http://127.0.0.1:${port}${target.pathname}`,
     port,
     saves: () => saves,
     faults: () => faults,
-    goAway: stop,
+    goAway: async () => {
+      const closed = stop();
+      release = await holdPort(port);
+      await closed;
+    },
     resume: async () => {
       server = createServer(handler);
       track(server);
+      // Listens while the port is still held (allowed beside a connection), then lets the hold go: the port is never free.
       await new Promise<void>((r) => server.listen(port, '127.0.0.1', r));
+      await release?.();
+      release = undefined;
     },
-    close: stop,
+    close: async () => {
+      await release?.();
+      release = undefined;
+      await stop();
+    },
   };
+}
+
+/**
+ * Holds a port that nothing listens on any more: a connection from that local port to a listener
+ * of our own. Connections to the port are refused (no listener), and no other program can bind
+ * it. Returns what lets it go. Tries again for a moment while the closed listener still holds it.
+ */
+async function holdPort(port: number): Promise<() => Promise<void>> {
+  const sink = createNetServer((s) => s.on('error', () => {}));
+  await new Promise<void>((r) => sink.listen(0, '127.0.0.1', r));
+  const sinkPort = (sink.address() as AddressInfo).port;
+  const release = (s?: Socket) => async () => {
+    s?.destroy();
+    await new Promise<void>((r) => sink.close(() => r()));
+  };
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const held = await new Promise<Socket>((resolve, reject) => {
+        const s = connect({ host: '127.0.0.1', port: sinkPort, localAddress: '127.0.0.1', localPort: port });
+        s.once('connect', () => resolve(s));
+        s.once('error', reject);
+      });
+      held.on('error', () => {});
+      return release(held);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EADDRINUSE' || attempt >= 100) {
+        await release()();
+        throw new Error(`could not hold port ${port} while the proxy is away: ${(e as Error).message}`);
+      }
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  }
 }
 
 /** The faults of the safety tests. */

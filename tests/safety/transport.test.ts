@@ -21,6 +21,7 @@ import { RUN_ID_HEADER, TargetSession } from '../../src/transport/target-session
 import { userAgent } from '../../src/version.js';
 import { forwardTo } from '../support/forward.js';
 import { configFor } from '../support/run-against.js';
+import { requireTool } from '../support/tools.js';
 import { imageState, ownImage, setImage } from './helpers.js';
 
 async function listen(server: Server): Promise<number> {
@@ -66,14 +67,13 @@ describe('redirects are not followed', () => {
 });
 
 describe('nothing hangs', () => {
-  it('header values undici refuses come back as a client-side error, at once', async () => {
-    const transport = new TargetSession({ baseUrl: t.url, timeoutMs: 5000, concurrency: 1, runId: 'r2' });
+  it('header values undici refuses come back as a client-side error, not a timeout', async () => {
+    // A long --timeout: had the request waited for it, the error would be a timeout, not client-error.
+    const transport = new TargetSession({ baseUrl: t.url, timeoutMs: 30_000, concurrency: 1, runId: 'r2' });
     for (const value of ['a\r\nInjected: 1', 'nul\0byte', 'line\nfeed']) {
-      const started = performance.now();
       const o = await transport.send({ method: 'GET', path: '/Person/1/ImageInfo', headers: { 'x-odd': value } });
       expect(o.status).toBeUndefined();
       expect(o.error?.code).toBe('client-error');
-      expect(performance.now() - started).toBeLessThan(1000);
     }
     await transport.close();
   });
@@ -90,10 +90,9 @@ describe('nothing hangs', () => {
     const port = await listen(trickle);
     const transport = new TargetSession({ baseUrl: `http://127.0.0.1:${port}`, timeoutMs: 700, concurrency: 1, runId: 'r3' });
     try {
-      const started = performance.now();
+      // A byte every 100 ms never lets an idle timeout fire: a timeout here is the overall deadline.
       const o = await transport.send({ method: 'GET', path: '/x', headers: {} });
       expect(o.error?.code).toBe('timeout');
-      expect(performance.now() - started).toBeLessThan(1500);
     } finally {
       await transport.close();
       for (const i of timers) clearInterval(i);
@@ -127,12 +126,14 @@ describe('every request says who sends it', () => {
 });
 
 describe('TLS with a custom CA', () => {
-  let dir: string;
-  let https: Server;
+  let dir = '';
+  let https: Server | undefined;
   let base: string;
   beforeAll(async () => {
+    // Needed wherever the test runs (not skipped): a missing openssl fails it, saying what to install.
+    const openssl = requireTool('openssl');
     dir = mkdtempSync(join(tmpdir(), 'pic-tls-'));
-    const ssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
+    const ssl = (...args: string[]) => execFileSync(openssl, args, { cwd: dir, stdio: 'pipe' });
     ssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '1', '-subj', '/CN=conformance test CA');
     ssl('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'server.key', '-out', 'server.csr', '-subj', '/CN=127.0.0.1');
     ssl('x509', '-req', '-in', 'server.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'server.pem', '-days', '1', '-extfile', writeExt(dir));
@@ -142,8 +143,8 @@ describe('TLS with a custom CA', () => {
     base = `https://127.0.0.1:${port}${target.pathname}`;
   });
   afterAll(async () => {
-    await close(https);
-    rmSync(dir, { recursive: true, force: true });
+    if (https) await close(https);
+    if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   it('without the CA the target is refused (exit 2, a clear message)', async () => {
@@ -166,7 +167,7 @@ describe('TLS with a custom CA', () => {
     const c = t.credentials.basic;
     const cli = (env: Record<string, string>) =>
       new Promise<{ code: number | null; out: string }>((resolve) => {
-        const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'run', '--target', base, '--person-id', String(t.persons[4]!), '--runs', '2', '--only', 'valid-raw-upload', '--no-progress', '--report-dir', mkdtempSync(join(tmpdir(), 'pic-tls-r-'))], {
+        const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'run', '--target', base, '--person-id', String(t.persons[4]!), '--runs', '2', '--only', 'valid-raw-upload', '--no-progress', '--report-dir', mkdtempSync(join(dir, 'report-'))], {
           env: { ...process.env, SO_AUTH: `basic:${c.user}:${c.password}`, ...env },
           stdio: ['ignore', 'pipe', 'pipe'],
         });

@@ -1,7 +1,8 @@
 /** Runs the conformance engine against a running target, the way `run --target URL` does. */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll } from 'vitest';
 import type { RunConfig } from '../../src/config/run-config.js';
 import type { Report } from '../../src/report/types.js';
 import { runConformance } from '../../src/run/engine.js';
@@ -9,6 +10,25 @@ import { embeddedCredentials } from '../../src/run/target.js';
 import type { RunningTarget, ReferenceTargetOptions } from '../../src/target/server.js';
 import { startReferenceTarget } from '../../src/target/server.js';
 
+/** The report folders configFor made in os.tmpdir() and not yet removed. */
+const madeReportDirs: string[] = [];
+
+/** A new report folder in os.tmpdir(), removed by disposeReportDirs (after the test file at the latest). */
+export function newReportDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'pic-report-'));
+  madeReportDirs.push(dir);
+  return dir;
+}
+
+/** Removes every report folder configFor or newReportDir made. */
+export function disposeReportDirs(): void {
+  for (const dir of madeReportDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+}
+
+// Every test file that imports this module removes, when it ends, the report folders made for it.
+afterAll(disposeReportDirs);
+
+/** A run config for the target; without a `reportDir` override, the report goes to a new folder that disposeReportDirs removes. */
 export function configFor(t: RunningTarget, overrides: Partial<RunConfig> = {}): RunConfig {
   return {
     target: t.url,
@@ -18,10 +38,10 @@ export function configFor(t: RunningTarget, overrides: Partial<RunConfig> = {}):
     runs: 20,
     concurrency: 4,
     timeoutMs: 10_000,
-    reportDir: mkdtempSync(join(tmpdir(), 'pic-report-')),
     only: [],
     progress: false,
     ...overrides,
+    reportDir: overrides.reportDir ?? newReportDir(),
   };
 }
 
