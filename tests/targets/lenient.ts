@@ -11,6 +11,7 @@ import { defaultBehaviour as d } from '../../src/target/behaviour.js';
 import { sniffImageFormat as sniffFormat } from '../../src/generate/images/media-types.js';
 import type { TargetBehaviour } from '../../src/target/types.js';
 import { forwardTo } from '../support/forward.js';
+import { wholeHeader } from '../support/whole-header.js';
 
 export const lenientBehaviour: Partial<TargetBehaviour> = {
   authenticate: (h, c) => {
@@ -27,8 +28,9 @@ export const lenientBehaviour: Partial<TargetBehaviour> = {
     const v = await d.validateImage(b, t, c);
     // A decoder that tolerates damage: a known signature with a whole, readable, non-zero header passes.
     const format = sniffFormat(b);
-    // Zero width or height is no freedom the rules leave: refused as the strict step refuses it (sharp's metadata() reads a GIF's 0 as 1).
-    if (v.ok || !format || /zero width or height/.test(v.reason)) return v;
+    // Tolerance is for damage behind a whole header only: an incomplete header or zero width or height is no freedom
+    // the rules leave (libtiff reads a cut IFD, and sharp's metadata() a GIF's 0 as 1, so both are refused here first).
+    if (v.ok || !format || !wholeHeader(b) || /zero width or height/.test(v.reason)) return v;
     const meta = await sharp(b).metadata().catch(() => undefined);
     if (!meta?.width || !meta.height) return v;
     return { ok: true, format, mediaType: c.model.imageMediaTypes.find((t) => t.endsWith(format)) ?? 'image/png', width: meta.width, height: meta.height, pages: meta.pages ?? 1 };
