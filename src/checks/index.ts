@@ -4,8 +4,9 @@
  */
 import { SpecError } from '../errors.js';
 import type { Rule } from '../spec/rules.js';
-import { authCheckedFirst, badCredentialsRejected, failedAuthChangesNothing, validCredentialsAccepted } from './auth.js';
+import { appTokenNo5xx, authCheckedFirst, badCredentialsRejected, failedAuthChangesNothing, validCredentialsAccepted } from './auth.js';
 import { contentTypeMismatchObserved, undeclaredContentTypeRejected } from './content-type.js';
+import { decompressionBombNo5xx } from './extreme-image.js';
 import {
   damagedImageNo5xx,
   damagedImageRejected,
@@ -43,12 +44,14 @@ export const checks: Readonly<Record<string, Check>> = {
   'content-type-mismatch-observed': contentTypeMismatchObserved,
   'multipart-without-image-rejected': multipartWithoutImageRejected,
   'multipart-bad-image-rejected': multipartBadImageRejected,
+  'decompression-bomb-no-5xx': decompressionBombNo5xx,
   'person-id-not-positive-rejected': personIdNotPositiveRejected,
   'person-id-unknown-rejected': personIdUnknownRejected,
   'person-id-not-int32-rejected': personIdNotInt32Rejected,
   'valid-credentials-accepted': validCredentialsAccepted,
   'bad-credentials-rejected': badCredentialsRejected,
   'failed-auth-changes-nothing': failedAuthChangesNothing,
+  'app-token-no-5xx': appTokenNo5xx,
   'no-server-error': noServerError,
   'response-schema': responseSchema,
   'accept-family': acceptFamily,

@@ -1,6 +1,7 @@
 /** Rules on the state after an upload: ImageInfo's BlobId and GET Image. */
 import sharp from 'sharp';
-import type { Check } from './types.js';
+import type { Case } from '../generate/case.js';
+import type { CaseExtra, Check, ImageFacts } from './types.js';
 import { answered, pass, violation } from './types.js';
 import { blobIdOf } from './valid-upload.js';
 import { decodeJsonBody } from './decode-blob-id.js';
@@ -40,16 +41,45 @@ export const imageReadableAfterUpload: Check = {
     const format = sniffImageFormat(img.body);
     if (!format) return violation(`GET Image answered ${img.body.length} bytes that start with no image signature`);
     if (input.extra.imageDecodes === false) return violation(`GET Image answered a ${format} that does not decode`);
-    return pass;
+    const other = notTheUpload(input.c, img.body, input.extra);
+    return other ? violation(other) : pass;
   },
 };
 
-/** Whether bytes decode as an image (used by the engine to enrich the GET Image observation). */
-export async function imageDecodes(bytes: Uint8Array): Promise<boolean> {
+/** What bytes decode to (format and size), or undefined when they are no image (used by the engine to enrich GET Image). */
+export async function imageFacts(bytes: Uint8Array): Promise<ImageFacts | undefined> {
   try {
     const m = await sharp(bytes).metadata();
-    return (m.width ?? 0) > 0 && (m.height ?? 0) > 0;
+    const height = m.pageHeight ?? m.height ?? 0;
+    return (m.width ?? 0) > 0 && height > 0 ? { format: m.format ?? 'unknown', width: m.width!, height } : undefined;
   } catch {
-    return false;
+    return undefined;
   }
+}
+
+/** Whether bytes decode as an image. */
+export async function imageDecodes(bytes: Uint8Array): Promise<boolean> {
+  return (await imageFacts(bytes)) !== undefined;
+}
+
+/** Whether `served` is `uploaded` at another scale (within a pixel of rounding on either side). */
+function sameAspect(uploaded: { width: number; height: number }, served: ImageFacts): boolean {
+  const { width: wu, height: hu } = uploaded;
+  const { width: ws, height: hs } = served;
+  return Math.abs(ws - (hs * wu) / hu) <= 1 || Math.abs(hs - (ws * hu) / wu) <= 1;
+}
+
+/**
+ * Why GET Image does not answer the uploaded image, or undefined when it may be it: the server may
+ * re-encode (any format) or scale (the same aspect ratio), but an image of other proportions is
+ * another image: an older one, when the same bytes were served before the upload.
+ */
+function notTheUpload(c: Case, served: Buffer, extra: CaseExtra): string | undefined {
+  const b = c.recipe.body;
+  const facts = extra.imageFacts;
+  if (!facts || b.kind !== 'image') return undefined;
+  const upload = { width: b.image.width, height: b.image.height };
+  if ((facts.width === upload.width && facts.height === upload.height) || sameAspect(upload, facts)) return undefined;
+  const older = extra.imageBefore?.bytes.equals(served) ? ', the same bytes as before the upload,' : '';
+  return `GET Image answers a ${facts.width}x${facts.height} image${older} after a ${upload.width}x${upload.height} upload: not the uploaded image (an older one?)`;
 }

@@ -7,6 +7,13 @@ import type { Case } from '../generate/case.js';
 import type { ResponseMediaType, SpecModel } from '../spec/model.js';
 import type { Observation } from '../transport/observation.js';
 
+/** What an image decodes to: its format (as sharp names it) and the first frame's size. */
+export interface ImageFacts {
+  format: string;
+  width: number;
+  height: number;
+}
+
 /** What the engine learned around the request, for rules about the target's state. */
 export interface CaseExtra {
   /** The status of the same request without language headers. */
@@ -20,6 +27,10 @@ export interface CaseExtra {
   image?: Observation;
   /** Whether GET Image's body decodes as an image (sharp). */
   imageDecodes?: boolean;
+  /** What GET Image's body decodes to, when it does. */
+  imageFacts?: ImageFacts;
+  /** GET Image before the upload, when it answered 200: the image the person had until then. */
+  imageBefore?: { bytes: Buffer; facts?: ImageFacts };
 }
 
 export interface CheckContext {

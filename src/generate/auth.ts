@@ -4,10 +4,11 @@
  * spec's security schemes.
  */
 import fc from 'fast-check';
-import type { Credential } from '../config/credentials.js';
+import type { Credential, CredentialScheme } from '../config/credentials.js';
 import type { SpecModel } from '../spec/model.js';
-import { schemeWords } from '../transport/auth-headers.js';
-import type { AuthRecipe } from './case.js';
+import { headersWithRole } from '../spec/model.js';
+import { schemeWords, type SendAs } from '../transport/auth-headers.js';
+import type { AuthRecipe, CaseRecipe, HeaderValue } from './case.js';
 
 const AUTHORIZATION = 'authorization';
 const token = fc.base64String({ minLength: 8, maxLength: 44 });
@@ -18,9 +19,99 @@ function examplePrefix(example: string | undefined): string {
   return example && i >= 0 ? example.slice(0, i + 1) : '';
 }
 
-/** A valid credential for one of the configured schemes. */
+/** A valid credential for one of the configured schemes, with the spec's scheme word. */
 export function validAuth(credentials: readonly Credential[]): fc.Arbitrary<AuthRecipe> {
   return fc.constantFrom(...credentials.map((c) => c.scheme)).map((scheme) => ({ kind: 'valid', scheme }));
+}
+
+/** The scheme word a valid recipe sends (undefined for a session, which has none). */
+export function schemeWordOf(model: SpecModel, auth: AuthRecipe): string | undefined {
+  if (auth.kind !== 'valid' || auth.scheme === 'session') return undefined;
+  const words = schemeWords(model);
+  return auth.schemeWord ?? { basic: words.basic, soticket: words.ticket, bearer: words.bearer }[auth.scheme];
+}
+
+/**
+ * The scheme words a real client may send for the scheme, all valid (scheme names are
+ * case-insensitive, RFC 9110 §11.1; the docs show `SOTicket` and `SOTICKET`): the word as sent by
+ * default, the spec's own spelling, upper case and lower case. None for a session.
+ */
+export function schemeWordVariants(model: SpecModel, scheme: CredentialScheme): string[] {
+  const own = schemeWordOf(model, { kind: 'valid', scheme });
+  if (own === undefined) return [];
+  const spec = { basic: model.security.basic?.scheme, soticket: model.security.ticket?.scheme, bearer: model.security.bearer?.scheme }[scheme as 'basic' | 'soticket' | 'bearer'] ?? own;
+  return [...new Set([own, spec, own.toUpperCase(), own.toLowerCase()])];
+}
+
+/** A valid credential of a configured scheme, sent with one of its scheme words (every word of every scheme alike). */
+export function validAuthWords(model: SpecModel, credentials: readonly Credential[]): fc.Arbitrary<AuthRecipe> {
+  const choices = credentials.flatMap((c): AuthRecipe[] => {
+    const words = schemeWordVariants(model, c.scheme);
+    return words.length === 0 ? [{ kind: 'valid', scheme: c.scheme }] : words.map((schemeWord) => ({ kind: 'valid', scheme: c.scheme, schemeWord }));
+  });
+  return fc.constantFrom(...choices);
+}
+
+/** How the case's valid credential is sent: its scheme word, and no configured app token when the case carries its own. */
+export function sendAs(model: SpecModel, recipe: CaseRecipe): SendAs {
+  const as: SendAs = {};
+  if (recipe.auth.kind === 'valid' && recipe.auth.schemeWord !== undefined) as.schemeWord = recipe.auth.schemeWord;
+  if (appTokenNoiseOf(model, recipe)) as.withoutAppToken = true;
+  return as;
+}
+
+// ---- SO-AppToken beside valid credentials -----------------------------------------------------
+
+/** The shapes of an SO-AppToken sent beside valid credentials (none names a registered app). */
+export const APP_TOKEN_SHAPES = ['random', 'empty', 'long', 'other format'] as const;
+type AppTokenShape = (typeof APP_TOKEN_SHAPES)[number];
+
+/** Longer than this is a `long` token. */
+const LONG_APP_TOKEN = 256;
+
+/** The characters of an app token: hex when the spec's example is hex (or there is none), else base64url. */
+function appTokenAlphabet(model: SpecModel): { chars: string; pattern: RegExp } {
+  const example = headersWithRole(model, 'app-token')[0]?.examples[0];
+  return example === undefined || /^[0-9a-f]+$/i.test(example)
+    ? { chars: '0123456789abcdef', pattern: /^[0-9a-f]+$/i }
+    : { chars: 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_', pattern: /^[A-Za-z0-9_-]+$/ };
+}
+
+/** The shape of an app-token value: empty, long, of the app token's alphabet (random) or of another format. */
+export function appTokenShapeOf(model: SpecModel, value: string): AppTokenShape {
+  if (value === '') return 'empty';
+  if (!appTokenAlphabet(model).pattern.test(value)) return 'other format';
+  return value.length > LONG_APP_TOKEN ? 'long' : 'random';
+}
+
+/** The SO-AppToken a recipe carries as noise, if any. */
+export function appTokenNoiseOf(model: SpecModel, recipe: CaseRecipe): HeaderValue | undefined {
+  const name = headersWithRole(model, 'app-token')[0]?.name.toLowerCase();
+  return name === undefined ? undefined : recipe.noise.find((h) => h.name.toLowerCase() === name);
+}
+
+/**
+ * An SO-AppToken of each shape, none of a registered app: a random token of the app token's
+ * alphabet, an empty value, a very long one (within every server's header limits), one of another
+ * format (a GUID in braces, a JWT, padded base64, `id:secret`, words). Undefined when the spec
+ * has no app-token header.
+ */
+export function appTokenNoise(model: SpecModel): fc.Arbitrary<HeaderValue[]> | undefined {
+  const header = headersWithRole(model, 'app-token')[0];
+  if (!header) return undefined;
+  const { chars } = appTokenAlphabet(model);
+  const of = (min: number, max: number) => fc.string({ unit: fc.constantFrom(...chars), minLength: min, maxLength: max });
+  const hex = (n: number) => fc.string({ unit: fc.constantFrom(...'0123456789abcdef'), minLength: n, maxLength: n });
+  const b64 = (n: number) => fc.uint8Array({ minLength: n, maxLength: n }).map((b) => Buffer.from(b).toString('base64'));
+  const otherFormat = fc.oneof(
+    fc.tuple(hex(8), hex(4), hex(4), hex(4), hex(12)).map((p) => `{${p.join('-')}}`),
+    b64(12).map((p) => `eyJhbGciOiJIUzI1NiJ9.${p.replace(/[+/=]/g, 'x')}.${p.slice(0, 8).replace(/[+/=]/g, 'y')}`),
+    b64(10),
+    fc.tuple(hex(8), hex(16)).map(([id, secret]) => `${id}:${secret}`),
+    hex(8).map((h) => `no such app ${h}`),
+  );
+  const value = fc.oneof(of(12, 40), fc.constant(''), of(LONG_APP_TOKEN * 4, LONG_APP_TOKEN * 8), otherFormat);
+  return value.map((v): HeaderValue[] => [{ name: header.name, value: v, malformed: false }]);
 }
 
 /** Changes one character of a secret, keeping its length. */

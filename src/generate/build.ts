@@ -5,6 +5,7 @@ import type { Credential } from '../config/credentials.js';
 import type { SpecModel } from '../spec/model.js';
 import { personPath } from '../spec/model.js';
 import { authHeaders } from '../transport/auth-headers.js';
+import { appTokenNoiseOf, appTokenShapeOf, schemeWordOf, sendAs } from './auth.js';
 import { credentialFor, type Case, type CaseBody, type CaseRecipe } from './case.js';
 import { renderImage } from './images/index.js';
 import type { ImageFormat } from './images/types.js';
@@ -61,23 +62,32 @@ async function renderBody(ctx: BuildContext, recipe: CaseRecipe): Promise<{ body
   }
 }
 
+/**
+ * The credential headers, what the description says of them (the scheme and the scheme word sent;
+ * the shape of an SO-AppToken sent as noise, never its value) and their coverage.
+ */
+function renderAuth(ctx: BuildContext, recipe: CaseRecipe): { auth: Record<string, string>; description: string; noise: string[]; coverage: Record<string, string> } {
+  const { model } = ctx;
+  const coverage: Record<string, string> = {};
+  const appToken = appTokenNoiseOf(model, recipe);
+  const noise = recipe.noise.map((h) => (h === appToken ? `${h.name} noise (${appTokenShapeOf(model, h.value)}, ${h.value.length} characters)` : `${h.name} noise`));
+  if (appToken) coverage[appToken.name] = appTokenShapeOf(model, appToken.value);
+  if (recipe.auth.kind === 'bad') return { auth: { ...recipe.auth.headers }, description: recipe.auth.variant, noise, coverage };
+  const credential = credentialFor([...ctx.credentials], recipe.auth.scheme);
+  if (!credential) throw new Error(`no configured credential for ${recipe.auth.scheme}`);
+  const word = recipe.auth.schemeWord !== undefined ? schemeWordOf(model, recipe.auth) : undefined;
+  const appTokenHeader = model.headers.find((h) => h.role === 'app-token');
+  if (!appToken && ctx.appToken && appTokenHeader) coverage[appTokenHeader.name] = 'configured';
+  return { auth: authHeaders(model, credential, ctx.appToken, sendAs(model, recipe)), description: word ? `${recipe.auth.scheme} as ${word}` : recipe.auth.scheme, noise, coverage };
+}
+
 export async function buildCase(ctx: BuildContext, recipe: CaseRecipe): Promise<Case> {
   const { model } = ctx;
   const { body, description: bodyDescription, coverage } = await renderBody(ctx, recipe);
   const headers: Record<string, string> = {};
   if (recipe.accept !== undefined) headers.accept = recipe.accept;
   for (const h of [...recipe.language, ...recipe.noise]) headers[h.name.toLowerCase()] = h.value;
-  let auth: Record<string, string>;
-  let authDescription: string;
-  if (recipe.auth.kind === 'valid') {
-    const credential = credentialFor([...ctx.credentials], recipe.auth.scheme);
-    if (!credential) throw new Error(`no configured credential for ${recipe.auth.scheme}`);
-    auth = authHeaders(model, credential, ctx.appToken);
-    authDescription = recipe.auth.scheme;
-  } else {
-    auth = { ...recipe.auth.headers };
-    authDescription = recipe.auth.variant;
-  }
+  const { auth, description: authDescription, noise, coverage: authCoverage } = renderAuth(ctx, recipe);
   const parts = [
     `${recipe.method} person ${recipe.person.segment}${recipe.person.class === 'configured' ? '' : ` (${recipe.person.class})`}`,
     bodyDescription,
@@ -85,9 +95,9 @@ export async function buildCase(ctx: BuildContext, recipe: CaseRecipe): Promise<
     `Accept: ${recipe.accept ?? '(none)'}`,
   ];
   for (const h of recipe.language) parts.push(`${h.name}: ${h.value}${h.malformed ? ' (malformed)' : ''}`);
-  for (const h of recipe.noise) parts.push(`${h.name} noise`);
+  parts.push(...noise);
   if (recipe.alsoWrong) parts.push(`also wrong: ${recipe.alsoWrong}`);
-  const cov: Record<string, string> = { family: recipe.family, method: recipe.method, auth: authDescription, Accept: recipe.accept ?? '(none)', 'person id': recipe.person.class, ...coverage };
+  const cov: Record<string, string> = { family: recipe.family, method: recipe.method, auth: authDescription, Accept: recipe.accept ?? '(none)', 'person id': recipe.person.class, ...coverage, ...authCoverage };
   for (const h of recipe.language) cov[h.name] = h.malformed ? 'malformed' : h.value;
   return {
     recipe,

@@ -15,7 +15,8 @@ export type CaseFamily =
   | 'auth-first'
   | 'invalid-body'
   | 'content-type'
-  | 'person-id';
+  | 'person-id'
+  | 'extreme-image';
 
 export type PersonClass = 'configured' | 'not-positive' | 'unknown' | 'not-int32';
 
@@ -26,13 +27,23 @@ export interface PersonRecipe {
 }
 
 export type AuthRecipe =
-  | { kind: 'valid'; scheme: CredentialScheme }
+  /**
+   * A configured credential. `schemeWord`: the Authorization scheme word as sent (scheme names are
+   * case-insensitive, RFC 9110 §11.1: `SOTICKET`, `soticket`, ...); absent, the spec's word with a
+   * capital first letter (`Basic`, `SOTicket`, `Bearer`). A session has no scheme word.
+   */
+  | { kind: 'valid'; scheme: CredentialScheme; schemeWord?: string }
   /** A bad credential; `headers` are sent as they are (the variant names what is wrong). */
   | { kind: 'bad'; variant: string; headers: Record<string, string> };
 
 export type BodyRecipe =
-  /** A well-formed image, raw or as the multipart image field. `declaredType` overrides its own media type. */
-  | { kind: 'image'; image: ImageRecipe; as: 'raw' | 'multipart'; declaredType?: string; typeClass?: 'undeclared' | 'mismatch' }
+  /**
+   * A well-formed image, raw or as the multipart image field. `declaredType` overrides its own
+   * media type. `typeClass` marks what makes it no plain valid upload: a Content-Type the spec
+   * does not declare, another image type than its bytes, or (`extreme`) dimensions at the limit
+   * of its format (a decompression bomb, valid by its format, that a server may refuse).
+   */
+  | { kind: 'image'; image: ImageRecipe; as: 'raw' | 'multipart'; declaredType?: string; typeClass?: 'undeclared' | 'mismatch' | 'extreme' }
   | { kind: 'invalid'; invalid: InvalidBodyRecipe; as: 'raw' | 'multipart' }
   /** Multipart whose only part is under another field name. */
   | { kind: 'multipart-without-image'; field: string; image: ImageRecipe };

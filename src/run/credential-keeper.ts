@@ -9,7 +9,7 @@
 import { secretsOf, type Credential, type CredentialScheme } from '../config/credentials.js';
 import { CredentialExpiredError, ConformanceError } from '../errors.js';
 import type { SpecModel } from '../spec/model.js';
-import { authHeaders } from '../transport/auth-headers.js';
+import { authHeaders, type SendAs } from '../transport/auth-headers.js';
 import type { Redactor } from '../transport/redact.js';
 import { runAuthCommand } from './auth-command.js';
 
@@ -56,11 +56,11 @@ export class CredentialKeeper {
     return this.renewals;
   }
 
-  /** The headers that carry the scheme's current credential (and the app token). */
-  headers(scheme: CredentialScheme): Record<string, string> {
+  /** The headers that carry the scheme's current credential (and the app token), sent `as` the case's recipe says (its scheme word). */
+  headers(scheme: CredentialScheme, as: SendAs = {}): Record<string, string> {
     const credential = this.current.find((c) => c.scheme === scheme);
     if (!credential) throw new ConformanceError('E_CONFIG', `no configured credential for ${scheme}`);
-    return authHeaders(this.options.model, credential, this.options.appToken);
+    return authHeaders(this.options.model, credential, this.options.appToken, as);
   }
 
   /** The headers of the run's own reads. */

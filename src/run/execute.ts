@@ -6,14 +6,16 @@
  * refusal of a credential the target accepted earlier is told apart from a broken rule (see
  * `sendAuthenticated`).
  */
-import { imageDecodes } from '../checks/round-trip.js';
+import { imageFacts } from '../checks/round-trip.js';
 import type { CredentialScheme } from '../config/credentials.js';
+import { sendAs } from '../generate/auth.js';
 import type { Case } from '../generate/case.js';
 import { familyOf, type CaseIo, type Executed } from '../generate/families/index.js';
 import type { SpecModel } from '../spec/model.js';
 import { personPath } from '../spec/model.js';
 import type { TargetSession, WireRequest } from '../transport/target-session.js';
 import type { Observation } from '../transport/observation.js';
+import type { SendAs } from '../transport/auth-headers.js';
 import type { CredentialKeeper } from './credential-keeper.js';
 import { imageInfoBlobId } from '../checks/decode-blob-id.js';
 
@@ -36,13 +38,15 @@ const MAX_RENEWALS_PER_REQUEST = 2;
  * Sends a request with the scheme's current credential. When the target refuses a credential it
  * accepted earlier, a plain ImageInfo read with the same credential decides: refused too, the
  * credential expired (renewed, and the request sent again; or CredentialExpiredError); accepted,
- * the refusal is the target's answer to this request and is judged.
+ * the refusal is the target's answer to this request and is judged. The request is sent `as` its
+ * recipe says (its scheme word, its own SO-AppToken); the read is plain, so that a refused scheme
+ * word or app token is judged, never taken for an expired credential.
  */
-async function sendAuthenticated(ctx: ExecutionContext, scheme: CredentialScheme, build: (auth: Record<string, string>) => WireRequest): Promise<Observation> {
+async function sendAuthenticated(ctx: ExecutionContext, scheme: CredentialScheme, build: (auth: Record<string, string>) => WireRequest, as: SendAs = {}): Promise<Observation> {
   const keeper = ctx.credentials;
   for (let renewals = 0; ; renewals++) {
     const generation = keeper.generation(scheme);
-    const o = await ctx.session.send(build(keeper.headers(scheme)));
+    const o = await ctx.session.send(build(keeper.headers(scheme, as)));
     if (!refused(o) || !keeper.wasAccepted(scheme) || renewals >= MAX_RENEWALS_PER_REQUEST) return o;
     if (keeper.generation(scheme) === generation) {
       const path = personPath(ctx.model.imageInfoPath, ctx.model.personIdParameter.name, String(ctx.personId));
@@ -57,7 +61,7 @@ async function sendAuthenticated(ctx: ExecutionContext, scheme: CredentialScheme
 function sendCase(ctx: ExecutionContext, c: Case, headers: Record<string, string>, expectHealthy: boolean): Promise<Observation> {
   const request = (auth: Record<string, string>): WireRequest => ({ method: c.recipe.method, path: c.path, headers: { ...headers, ...auth }, body: c.body, expectHealthy });
   const auth = c.recipe.auth;
-  return auth.kind === 'valid' ? sendAuthenticated(ctx, auth.scheme, request) : ctx.session.send(request(c.authHeaders));
+  return auth.kind === 'valid' ? sendAuthenticated(ctx, auth.scheme, request, sendAs(ctx.model, c.recipe)) : ctx.session.send(request(c.authHeaders));
 }
 
 function read(ctx: ExecutionContext, template: string, segment: string, accept?: string): Promise<Observation> {
@@ -81,7 +85,7 @@ function caseIo(ctx: ExecutionContext, c: Case, expectHealthy: boolean): CaseIo 
     send: (headers) => sendCase(ctx, c, headers ?? c.headers, expectHealthy),
     read: (template, segment, accept) => read(ctx, template, segment, accept),
     blobId: (segment) => blobId(ctx, segment),
-    imageDecodes,
+    imageFacts,
     paths: { imageInfo: ctx.model.imageInfoPath, image: ctx.model.imagePath },
   };
 }

@@ -12,7 +12,7 @@ import { loadSpec } from '../spec/load.js';
 import { loadRules } from '../spec/rules.js';
 import { bodySize } from '../transport/target-session.js';
 import { isUrl, pactSources, readPactFile } from '../pact/pact-file.js';
-import { familiesToRun, familySeed, selectRules } from './selection.js';
+import { casesOf, familiesToRun, familySeed, selectRules } from './selection.js';
 import { isLoopbackUrl, REMOTE_DEFAULT_RATE, uploadBudgetBytes } from './loopback.js';
 
 /** Cases rendered per family to estimate the bytes; the mean is scaled to `runs`. */
@@ -77,7 +77,7 @@ export async function planRun(config: RunConfig, options: { isLoopback?: (url: s
   const all = familiesToRun({ model, credentials, personId: config.personId ?? 1 }, rules, selectedIds, config.shard);
   const out: FamilyPlan[] = [];
   for (const family of all) {
-    const recipes = fc.sample(family.arbitrary, { seed: familySeed(config.seed, family.name), numRuns: config.runs });
+    const recipes = fc.sample(family.arbitrary, { seed: familySeed(config.seed, family.name), numRuns: casesOf(family, config.runs) });
     const requests = recipes.reduce((n, r) => n + family.requestsPerCase(r), 0);
     const sample = recipes.slice(0, PLAN_SAMPLE);
     let sampleBytes = 0;

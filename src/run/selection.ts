@@ -22,6 +22,11 @@ export function selectRules(rules: readonly Rule[], only: readonly string[]): Se
   return new Set(only);
 }
 
+/** How many cases of the family a run surveys: `--runs`, or fewer for a family costly for the target. */
+export function casesOf(family: Pick<Family, 'maxCases'>, runs: number): number {
+  return Math.min(runs, family.maxCases ?? runs);
+}
+
 /**
  * The families a run sends: those that exercise a selected rule, and of those, with `--shard i/n`,
  * every n-th starting with the i-th (`report` merges the shards).

@@ -13,6 +13,7 @@ import { judgeCase } from './judge.js';
 import { runPool } from './pool.js';
 import type { Rule } from '../spec/rules.js';
 import { halted, type RunState } from './run-state.js';
+import { casesOf } from './selection.js';
 
 /**
  * Whether the target is gone: a connection dropped mid-request is a finding, unless the target
@@ -47,7 +48,7 @@ function judgeAndRecord(s: RunState, family: Family, rules: readonly Rule[], ind
 
 /** Phase 1: `runs` cases of the family, judged by every selected rule. */
 export async function survey(s: RunState, family: Family, seed: number): Promise<void> {
-  const recipes = fc.sample(family.arbitrary, { seed, numRuns: s.config.runs });
+  const recipes = fc.sample(family.arbitrary, { seed, numRuns: casesOf(family, s.config.runs) });
   const rulesHere = s.rules.filter((r) => s.selected.has(r.id));
   let done = 0;
   let failures = 0;
@@ -136,7 +137,7 @@ export async function topUp(s: RunState, family: Family, seed: number): Promise<
   const missingRules = () => s.rules.filter((r) => s.selected.has(r.id) && r.exercisedBy.includes(family.name) && s.results.tally(r.id).cases === 0);
   const missingClasses = () => (fullRun(s) ? family.classes.filter((k) => s.results.classCount(family.name, k.name) === 0) : []);
   if (missingRules().length === 0 && missingClasses().length === 0) return;
-  const runs = s.config.runs;
+  const runs = casesOf(family, s.config.runs);
   const ruleLimit = Math.max(runs * TOP_UP_FACTOR, TOP_UP_MIN);
   const lookAhead = missingClasses().length > 0 ? Math.max(ruleLimit, CLASS_LOOK_AHEAD) : ruleLimit;
   const more = fc.sample(family.arbitrary, { seed, numRuns: runs + lookAhead }).slice(runs);

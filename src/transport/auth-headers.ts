@@ -22,19 +22,30 @@ export function schemeWords(model: SpecModel): { basic: string; ticket: string; 
   };
 }
 
-export function authHeaders(model: SpecModel, credential: Credential, appToken?: string): Record<string, string> {
+/**
+ * How a valid credential is sent: `schemeWord` replaces the Authorization scheme word (any case:
+ * scheme names are case-insensitive, RFC 9110 §11.1); `withoutAppToken` leaves the configured
+ * app token out (the request carries an SO-AppToken of its own).
+ */
+export interface SendAs {
+  schemeWord?: string;
+  withoutAppToken?: boolean;
+}
+
+export function authHeaders(model: SpecModel, credential: Credential, appToken?: string, as: SendAs = {}): Record<string, string> {
   const headers: Record<string, string> = {};
   const sec = model.security;
   const words = schemeWords(model);
+  const word = (own: string) => as.schemeWord ?? own;
   switch (credential.scheme) {
     case 'basic':
-      headers[AUTHORIZATION] = `${words.basic} ${Buffer.from(`${credential.user}:${credential.password}`).toString('base64')}`;
+      headers[AUTHORIZATION] = `${word(words.basic)} ${Buffer.from(`${credential.user}:${credential.password}`).toString('base64')}`;
       break;
     case 'soticket':
-      headers[AUTHORIZATION] = `${words.ticket} ${credential.ticket}`;
+      headers[AUTHORIZATION] = `${word(words.ticket)} ${credential.ticket}`;
       break;
     case 'bearer':
-      headers[AUTHORIZATION] = `${words.bearer} ${credential.token}`;
+      headers[AUTHORIZATION] = `${word(words.bearer)} ${credential.token}`;
       break;
     case 'session':
       headers.cookie = credential.cookie;
@@ -42,6 +53,6 @@ export function authHeaders(model: SpecModel, credential: Credential, appToken?:
       break;
   }
   const appTokenHeader = model.headers.find((h) => h.role === 'app-token');
-  if (appToken && appTokenHeader) headers[appTokenHeader.name.toLowerCase()] = appToken;
+  if (appToken && appTokenHeader && !as.withoutAppToken) headers[appTokenHeader.name.toLowerCase()] = appToken;
   return headers;
 }

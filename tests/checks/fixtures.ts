@@ -126,6 +126,11 @@ function defaults(family: CaseFamily): Omit<CaseRecipe, 'family'> {
       return { ...base, body: undeclaredBody('application/octet-stream') };
     case 'person-id':
       return { ...base, person: person.notPositive() };
+    case 'extreme-image':
+      return {
+        ...base,
+        body: { kind: 'image', image: { format: 'png', variant: 'bomb-1bit-grey-30000x30000', width: 30000, height: 30000, pixelSeed: 0, options: { extreme: true, kind: 'png-zeros' } }, as: 'raw', typeClass: 'extreme' },
+      };
   }
 }
 

@@ -3,22 +3,65 @@
  * sharp/libvips (for pngjs, omggif, jpeg-js, utif2 and png-writer output), and the Debian
  * command-line tools pngcheck, jpeginfo, giftext, tiffinfo and ImageMagick identify. The declared
  * properties of each variant (interlace flags, SOF2, restart markers, EXIF, 87a, 'MM', tiles,
- * pages, compression) are read back from the bytes.
+ * pages, compression) are read back from the bytes. So are the variants of real files the
+ * valid-upload family adds (CMYK and YCCK JPEG, embedded ICC profiles, PNG ancillary chunks), and
+ * the extreme images (decompression bombs) are shown valid by their format without decoding them.
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { createInflate } from 'node:zlib';
 import sharp from 'sharp';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { walkGif } from '../../src/generate/images/gif-blocks.js';
+import { GIF_SCREEN_MAX, PNG_BOMB_SIZES, pngInflatedSize } from '../../src/generate/images/extreme.js';
 import { renderImage } from '../../src/generate/images/index.js';
 import { synthPixels8 } from '../../src/generate/images/pixels.js';
 import { readTiffStructure, tiffEntryValues } from '../../src/generate/images/tiff-structure.js';
 import type { GeneratedImage, ImageFormat, ImageRecipe } from '../../src/generate/images/types.js';
+import type { JpegOptions } from '../../src/generate/images/jpeg.js';
+import { allowedAncillary, ancillaryList, PNG_ANCILLARY } from '../../src/generate/images/png-chunks.js';
+import { PNG_BIT_DEPTHS, PNG_COLOURS, type PngOptions } from '../../src/generate/images/png.js';
 import { jpegStructure, pngChunks } from '../../src/generate/invalid-bodies/structure.js';
+import { loadSpec } from '../../src/spec/load.js';
+import { validateImage } from '../../src/target/image-validation.js';
+import type { TargetContext } from '../../src/target/types.js';
 import { allGifOptions, allJpegOptions, allPngOptions, allTiffOptions, recipe, run, SIZES, tool, toolTitle, writeTemp } from './helpers.js';
 
 const EXT: Record<ImageFormat, string> = { png: 'png', jpeg: 'jpg', gif: 'gif', tiff: 'tif' };
 
+/** CMYK and YCCK, baseline and progressive, with and without EXIF; YCbCr with an sRGB or P3 profile in one or two APP2 markers. */
+function varietyJpegOptions(): JpegOptions[] {
+  const out: JpegOptions[] = [];
+  for (const mode of ['baseline', 'progressive'] as const) for (const colour of ['cmyk', 'ycck'] as const) for (const exif of [false, true]) {
+    out.push({ mode, colour, subsampling: '4:4:4', restartInterval: 0, exif, quality: 80 });
+  }
+  out.push({ mode: 'baseline', colour: 'ycc', subsampling: '4:4:4', restartInterval: 0, exif: false, quality: 85, icc: 'srgb', iccSegments: 1 });
+  out.push({ mode: 'baseline', colour: 'ycc', subsampling: '4:4:4', restartInterval: 3, exif: true, quality: 75, icc: 'p3', iccSegments: 2 });
+  out.push({ mode: 'baseline', colour: 'ycc', subsampling: '4:2:0', restartInterval: 0, exif: true, quality: 60, icc: 'srgb', iccSegments: 2 });
+  out.push({ mode: 'progressive', colour: 'ycc', subsampling: '4:2:0', restartInterval: 0, exif: false, quality: 90, icc: 'p3', iccSegments: 1 });
+  return out;
+}
+
+/** Every colour type at its lowest and highest depth, plain and interlaced, with all the chunks it may carry (iCCP, else sRGB); each chunk alone on RGB. */
+function varietyPngOptions(): PngOptions[] {
+  const out: PngOptions[] = [];
+  for (const colour of PNG_COLOURS) for (const bitDepth of [Math.min(...PNG_BIT_DEPTHS[colour]), Math.max(...PNG_BIT_DEPTHS[colour])]) for (const interlaced of [false, true]) {
+    for (const set of [PNG_ANCILLARY, PNG_ANCILLARY.filter((c) => c !== 'iCCP')]) {
+      out.push({ colour, bitDepth, interlaced, paletteAlpha: colour === 'palette' && interlaced, ancillary: allowedAncillary(set, colour).join(',') });
+    }
+  }
+  for (const c of PNG_ANCILLARY) out.push({ colour: 'rgb', bitDepth: 8, interlaced: false, paletteAlpha: false, ancillary: c });
+  return out;
+}
+
 function recipesFor(format: ImageFormat): ImageRecipe[] {
-  const options = format === 'png' ? allPngOptions() : format === 'jpeg' ? allJpegOptions() : format === 'gif' ? allGifOptions() : allTiffOptions();
+  const options =
+    format === 'png' ? [...allPngOptions(), ...varietyPngOptions()]
+    : format === 'jpeg' ? [...allJpegOptions(), ...varietyJpegOptions()]
+    : format === 'gif' ? allGifOptions() : allTiffOptions();
   return options.flatMap((o, i) => SIZES.map(([w, h]) => recipe(format, o, w, h, 1000 + i)));
 }
 
@@ -50,6 +93,45 @@ describe.each(['png', 'jpeg', 'gif', 'tiff'] as const)('%s: every variant decode
   });
 });
 
+/**
+ * Each ancillary chunk the recipe names is there once (text chunks may repeat), where the PNG spec
+ * puts it: iCCP, sRGB, gAMA, cHRM before PLTE and IDAT; bKGD after PLTE; pHYs before IDAT. No
+ * file has both iCCP and sRGB; libvips reads the iCCP profile back.
+ */
+function ancillaryInPlace(img: GeneratedImage, chunks: string[]): void {
+  const wanted = ancillaryList(img.recipe.options.ancillary);
+  const at = (t: string) => chunks.indexOf(t);
+  const firstIdat = at('IDAT');
+  for (const c of wanted) {
+    expect(chunks.filter((t) => t === c).length, `${img.description}: ${c}`).toBe(1);
+    if (['iCCP', 'sRGB', 'gAMA', 'cHRM'].includes(c)) expect(at(c) < firstIdat && (at('PLTE') < 0 || at(c) < at('PLTE')), `${img.description}: ${c}`).toBe(true);
+    if (c === 'bKGD' || c === 'pHYs') expect(at(c) < firstIdat && at(c) > at('PLTE'), `${img.description}: ${c}`).toBe(true);
+  }
+  expect(chunks.includes('iCCP') && chunks.includes('sRGB'), img.description).toBe(false);
+}
+
+/** Four components with the Adobe transform of the colour model; the ICC profile in its APP2 markers, read back whole by libvips. */
+async function colourModelAndProfile(img: GeneratedImage, segments: { marker: number; offset: number; end: number }[]): Promise<void> {
+  const b = img.bytes;
+  const o = img.recipe.options;
+  const meta = await sharp(b).metadata();
+  const app14 = segments.find((x) => x.marker === 0xee);
+  if (o.colour === 'cmyk' || o.colour === 'ycck') {
+    expect(app14, img.description).toBeDefined();
+    expect(Buffer.from(b.subarray(app14!.offset + 4, app14!.offset + 9)).toString('latin1')).toBe('Adobe');
+    expect(b[app14!.offset + 15], img.description).toBe(o.colour === 'cmyk' ? 0 : 2);
+    expect(meta.space, img.description).toBe('cmyk');
+  }
+  const icc = segments.filter((x) => x.marker === 0xe2 && Buffer.from(b.subarray(x.offset + 4, x.offset + 16)).toString('latin1') === 'ICC_PROFILE\0');
+  expect(icc.length, img.description).toBe(o.icc ? Number(o.iccSegments) : 0);
+  expect(meta.hasProfile, img.description).toBe(o.icc !== undefined);
+  if (o.icc) {
+    const joined = Buffer.concat(icc.map((x) => Buffer.from(b.subarray(x.offset + 18, x.end))));
+    expect(icc.map((x) => [b[x.offset + 16], b[x.offset + 17]])).toEqual(icc.map((_, k) => [k + 1, icc.length]));
+    expect(Buffer.compare(joined, meta.icc!), img.description).toBe(0);
+  }
+}
+
 describe('declared properties are in the bytes', () => {
   it('PNG: colour type, bit depth, interlace flag, tRNS', async () => {
     const colourType = { grey: 0, rgb: 2, palette: 3, 'grey-alpha': 4, rgba: 6 } as Record<string, number>;
@@ -65,6 +147,7 @@ describe('declared properties are in the bytes', () => {
       if (o.colour === 'palette') expect(chunks.includes('PLTE'), img.description).toBe(true);
       if (o.colour === 'palette' && o.paletteAlpha) expect(chunks.includes('tRNS'), img.description).toBe(true);
       if (o.interlaced) expect((await sharp(b).metadata()).isProgressive, img.description).toBe(true);
+      ancillaryInPlace(img, chunks);
     }
   });
 
@@ -85,7 +168,8 @@ describe('declared properties are in the bytes', () => {
       const o = img.recipe.options;
       const s = jpegStructure(b);
       expect(s.sof.marker, img.description).toBe(o.mode === 'progressive' ? 0xc2 : 0xc0);
-      expect(b[s.sof.offset + 9], img.description).toBe(o.colour === 'grey' ? 1 : 3);
+      expect(b[s.sof.offset + 9], img.description).toBe(o.colour === 'grey' ? 1 : o.colour === 'cmyk' || o.colour === 'ycck' ? 4 : 3);
+      await colourModelAndProfile(img, s.segments);
       if (o.colour !== 'grey') expect(b[s.sof.offset + 11], img.description).toBe(o.subsampling === '4:2:0' ? 0x22 : 0x11);
       const dri = s.segments.find((x) => x.marker === 0xdd);
       let rst = 0;
@@ -166,6 +250,13 @@ describe('Debian command-line oracles', () => {
   it.skipIf(!tool('jpeginfo'))(toolTitle('jpeginfo -c accepts every JPEG variant', 'jpeginfo'), () => {
     for (const img of images.jpeg) {
       const r = run('jpeginfo', ['-c', writeTemp(img.bytes, 'jpg')]);
+      if (img.recipe.options.colour === 'cmyk' || img.recipe.options.colour === 'ycck') {
+        // jpeginfo's check decodes to greyscale, a conversion libjpeg has only for one- and
+        // three-component files: it reads the header (size, 32 bits, Adobe) and stops there, for
+        // every CMYK file. libvips and ImageMagick decode these (tests above and below).
+        expect(r.out, img.description).toMatch(new RegExp(`${img.recipe.width} x\\s+${img.recipe.height} 32bit [NP] [\\w,]*Adobe.*ERROR\\s+Unsupported color conversion request`));
+        continue;
+      }
       expect(r.status, `${img.description}\n${r.out}`).toBe(0);
       expect(r.out, img.description).toMatch(/\bOK\b/);
       expect(r.out, img.description).toMatch(img.recipe.options.mode === 'progressive' ? /\bP\b/ : /\bN\b/);
@@ -201,6 +292,70 @@ describe('Debian command-line oracles', () => {
         expect(r.out.trim().split('\n').length, `${img.description}\n${r.out}`).toBe(pagesOf(img));
         expect(r.out, img.description).toContain(` ${img.recipe.width}x${img.recipe.height} `);
       }
+    }
+  });
+});
+
+describe('extreme images: valid by their format, never decoded here', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'pic-extreme-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const file = (bytes: Uint8Array, name: string) => { const p = join(dir, name); writeFileSync(p, bytes); return p; };
+  const pngBomb = (width: number, height: number): ImageRecipe => ({ format: 'png', variant: 'bomb', width, height, pixelSeed: 0, options: { extreme: true, kind: 'png-zeros' } });
+  const gifBomb = (side: number, frame: number, corner: boolean): ImageRecipe => ({ format: 'gif', variant: 'screen-bomb', width: side, height: side, pixelSeed: 5, options: { extreme: true, kind: 'gif-screen', frame, corner } });
+
+  /** Inflates the IDAT stream as it comes (never holding it) and counts the bytes, all zero; node:zlib checks the Adler-32. */
+  async function inflatedZeros(png: Uint8Array): Promise<number> {
+    const idat = pngChunks(png).filter((c) => c.type === 'IDAT').map((c) => Buffer.from(png.subarray(c.dataStart, c.crcAt)));
+    const zeros = Buffer.alloc(65536);
+    let n = 0;
+    let nonZero = 0;
+    const z = createInflate({ chunkSize: 65536 });
+    z.on('data', (d: Buffer) => { n += d.length; if (!d.equals(zeros.subarray(0, d.length))) nonZero++; });
+    await pipeline(Readable.from(idat), z);
+    expect(nonZero).toBe(0);
+    return n;
+  }
+
+  it.each(PNG_BOMB_SIZES.map(([w, h]) => [w, h]))('PNG %ix%i: pngcheck finds no error; its data inflate to every row, all zero, from a thousandth of the size', async (w, h) => {
+    const img = await renderImage(pngBomb(w!, h!));
+    expect(new DataView(img.bytes.buffer, img.bytes.byteOffset).getUint32(16)).toBe(w);
+    expect(await inflatedZeros(img.bytes)).toBe(pngInflatedSize(w!, h!));
+    expect(img.bytes.length).toBeLessThan(pngInflatedSize(w!, h!) / 500);
+    if (tool('pngcheck')) {
+      const r = run('pngcheck', ['-v', file(img.bytes, `bomb-${w}.png`)]);
+      expect(r.status, r.out).toBe(0);
+      expect(r.out).toMatch(/No errors detected/);
+    }
+  }, 30_000);
+
+  it.skipIf(!tool('giftext'))(toolTitle('GIF: giftext reads the 65535x65535 screen and its one frame', 'giftext'), async () => {
+    for (const corner of [false, true]) {
+      const r = run('giftext', [file((await renderImage(gifBomb(GIF_SCREEN_MAX, 3, corner))).bytes, `bomb-${corner}.gif`)]);
+      expect(r.status, r.out).toBe(0);
+      expect(r.out).toMatch(/Screen Size - Width = 65535, Height = 65535/);
+      expect((r.out.match(/Image #\d+/g) ?? []).length).toBe(1);
+    }
+  });
+
+  it('the same writers at sizes a decoder can afford decode strictly (sharp, identify): a PNG of 9000x1000 (one deflated run and the rest), a GIF screen of 300x200', async () => {
+    for (const r of [pngBomb(9000, 1000), pngBomb(8, 8), gifBomb(300, 16, true), gifBomb(300, 1, false)]) {
+      const img = await renderImage({ ...r, height: r.format === 'gif' ? 200 : r.height });
+      const raw = await sharp(img.bytes, { failOn: 'warning' }).raw().toBuffer({ resolveWithObject: true });
+      expect([raw.info.width, raw.info.height], img.description).toEqual([img.recipe.width, img.recipe.height]);
+      if (r.format === 'png') expect(raw.data.every((x) => x === 0), img.description).toBe(true);
+      if (tool('identify')) expect(run('identify', ['-regard-warnings', file(img.bytes, `twin.${r.format}`)]).status, img.description).toBe(0);
+    }
+  });
+
+  it('the reference target decides each in well under a second, without decoding it (400 over its pixel limit, or 200 for a GIF whose frames are small)', async () => {
+    const { model } = await loadSpec();
+    const recipes = [...PNG_BOMB_SIZES.map(([w, h]) => pngBomb(w, h)), gifBomb(GIF_SCREEN_MAX, 16, false), gifBomb(GIF_SCREEN_MAX, 16, true)];
+    for (const r of recipes) {
+      const img = await renderImage(r);
+      const started = performance.now();
+      const v = await validateImage(Buffer.from(img.bytes), undefined, { model } as TargetContext);
+      expect(performance.now() - started, img.description).toBeLessThan(1000);
+      if (r.format === 'png' || r.options.corner === true) expect(v.ok, img.description).toBe(false);
     }
   });
 });

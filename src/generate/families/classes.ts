@@ -6,9 +6,10 @@
 import type { Credential } from '../../config/credentials.js';
 import type { SpecModel } from '../../spec/model.js';
 import { headersWithRole } from '../../spec/model.js';
-import { badAuthVariantNames } from '../auth.js';
+import { APP_TOKEN_SHAPES, appTokenNoiseOf, appTokenShapeOf, badAuthVariantNames, schemeWordOf, schemeWordVariants } from '../auth.js';
 import type { CaseRecipe, PersonClass } from '../case.js';
 import { IMAGE_FORMATS } from '../images/media-types.js';
+import { ancillaryList, PNG_ANCILLARY } from '../images/png-chunks.js';
 import { sendable } from '../language.js';
 import { undeclaredContentTypes } from './shared.js';
 import type { ValueClass } from './types.js';
@@ -64,10 +65,25 @@ export function acceptClasses(model: SpecModel): ValueClass[] {
   ];
 }
 
-/** Each configured scheme, valid, and each bad-credential variant. */
+/**
+ * Each configured scheme valid, with each of its scheme words (`valid soticket as SOTICKET`), in a
+ * case with nothing beside the credentials (else valid-credentials-accepted does not judge it);
+ * each shape of an SO-AppToken beside valid credentials; each bad-credential variant.
+ */
 export function authClasses(model: SpecModel, credentials: readonly Credential[]): ValueClass[] {
+  const valid = (r: CaseRecipe, scheme: string) => r.auth.kind === 'valid' && r.auth.scheme === scheme && r.noise.length === 0;
+  const appTokenName = headersWithRole(model, 'app-token')[0]?.name;
+  const appTokenShape = (r: CaseRecipe) => {
+    const h = r.auth.kind === 'valid' ? appTokenNoiseOf(model, r) : undefined;
+    return h ? appTokenShapeOf(model, h.value) : undefined;
+  };
   return [
-    ...credentials.map((c) => cls(`valid ${c.scheme}`, (r) => r.auth.kind === 'valid' && r.auth.scheme === c.scheme)),
+    ...credentials.flatMap((c) => {
+      const words = schemeWordVariants(model, c.scheme);
+      if (words.length === 0) return [cls(`valid ${c.scheme}`, (r) => valid(r, c.scheme))];
+      return words.map((w) => cls(`valid ${c.scheme} as ${w}`, (r) => valid(r, c.scheme) && schemeWordOf(model, r.auth) === w));
+    }),
+    ...(appTokenName ? APP_TOKEN_SHAPES.map((shape) => cls(`${appTokenName}: ${shape}`, (r) => appTokenShape(r) === shape)) : []),
     ...badAuthVariantNames(model).map((v) => cls(v, (r) => r.auth.kind === 'bad' && r.auth.variant === v)),
   ];
 }
@@ -90,4 +106,27 @@ export function contentTypeClasses(model: SpecModel): ValueClass[] {
     ...undeclaredContentTypes(model).map((t) => cls(`undeclared ${t || '(none)'}`, (r) => r.body.kind === 'image' && r.body.typeClass === 'undeclared' && r.body.declaredType === t)),
     cls('another image type', (r) => r.body.kind === 'image' && r.body.typeClass === 'mismatch'),
   ];
+}
+
+/**
+ * The variety real files have, each sent raw (judged by valid-raw-upload): JPEG in CMYK and YCCK
+ * (Adobe APP14) and with an embedded ICC profile, PNG with each ancillary chunk.
+ */
+export function imageVarietyClasses(): ValueClass[] {
+  const rawImage = (r: CaseRecipe) => (r.body.kind === 'image' && r.body.as === 'raw' && r.body.typeClass === undefined ? r.body.image : undefined);
+  const jpeg = (r: CaseRecipe) => { const i = rawImage(r); return i?.format === 'jpeg' ? i.options : undefined; };
+  const pngChunks = (r: CaseRecipe) => { const i = rawImage(r); return i?.format === 'png' ? ancillaryList(i.options.ancillary) : []; };
+  return [
+    cls('jpeg cmyk raw', (r) => jpeg(r)?.colour === 'cmyk'),
+    cls('jpeg ycck raw', (r) => jpeg(r)?.colour === 'ycck'),
+    cls('jpeg with ICC profile raw', (r) => { const icc = jpeg(r)?.icc; return icc !== undefined && icc !== 'none'; }),
+    ...PNG_ANCILLARY.map((c) => cls(`png with ${c} raw`, (r) => pngChunks(r).includes(c))),
+  ];
+}
+
+/** Each format's image at the largest dimensions it allows (raw or multipart: one rule judges both). */
+export function extremeImageClasses(): ValueClass[] {
+  return (['png', 'gif'] as const).map((f) =>
+    cls(`${f} largest declared dimensions`, (r) => r.body.kind === 'image' && r.body.typeClass === 'extreme' && r.body.image.format === f),
+  );
 }

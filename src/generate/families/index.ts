@@ -8,6 +8,7 @@ import { acceptFamily } from './accept.js';
 import { authFirstFamily } from './auth-first.js';
 import { authFamily } from './auth.js';
 import { contentTypeFamily } from './content-type.js';
+import { extremeImageFamily } from './extreme-image.js';
 import { invalidBodyFamily } from './invalid-body.js';
 import { languageHeadersFamily } from './language-headers.js';
 import { personIdFamily } from './person-id.js';
@@ -29,6 +30,7 @@ export const FAMILY_DEFINITIONS: readonly FamilyDefinition[] = [
   invalidBodyFamily,
   contentTypeFamily,
   personIdFamily,
+  extremeImageFamily,
 ];
 
 const BY_NAME = new Map<CaseFamily, FamilyDefinition>(FAMILY_DEFINITIONS.map((f) => [f.name, f]));

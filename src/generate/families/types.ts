@@ -5,7 +5,7 @@
  * run) and the traits the checks ask instead of comparing family names.
  */
 import type { Arbitrary } from 'fast-check';
-import type { CaseExtra } from '../../checks/types.js';
+import type { CaseExtra, ImageFacts } from '../../checks/types.js';
 import type { Credential } from '../../config/credentials.js';
 import type { SpecModel } from '../../spec/model.js';
 import type { Observation } from '../../transport/observation.js';
@@ -29,8 +29,8 @@ export interface CaseIo {
   read(template: string, segment: string, accept?: string): Promise<Observation>;
   /** ImageInfo's BlobId for `segment`; undefined when it cannot be read. */
   blobId(segment: string): Promise<number | undefined>;
-  /** Whether bytes decode as an image. */
-  imageDecodes(bytes: Uint8Array): Promise<boolean>;
+  /** What bytes decode to (format and size), or undefined when they are no image. */
+  imageFacts(bytes: Uint8Array): Promise<ImageFacts | undefined>;
   /** The person path templates `read` takes. */
   readonly paths: { readonly imageInfo: string; readonly image: string };
 }
@@ -74,6 +74,8 @@ export interface FamilyBehaviour {
   serial: boolean;
   /** A healthy server answers the case below 500 (the circuit breaker counts it). */
   expectHealthy: boolean;
+  /** Most of `--runs` cases a run sends of this family, when its cases are costly for the target (its value classes are each sent all the same). */
+  maxCases?: number;
   traits: FamilyTraits;
   /** Requests one case sends (reads that depend on the answer counted as if it answered 200). */
   requestsPerCase(recipe: CaseRecipe): number;

@@ -7,11 +7,13 @@
  * | same, interlaced (Adam7)                 | sharp (libspng/libpng)          |
  * | palette 1/2/4/8-bit, +/- tRNS, +/- Adam7 | sharp (libimagequant, no dither)|
  * | grey 1/2/4-bit, +/- Adam7                | png-writer.ts (no library does) |
+ * | any of the above + ancillary chunks      | png-chunks.ts (opt-in: `ancillary`) |
  */
 import fc from 'fast-check';
 import { PNG } from 'pngjs';
 import sharp from 'sharp';
 import { dimensions, type DimensionConstraints } from './dimensions.js';
+import { addAncillaryChunks, allowedAncillary, ancillaryList, PNG_ANCILLARY, type PngAncillary } from './png-chunks.js';
 import { encodeGreyLowBitPng } from './png-writer.js';
 import { synthPixels16, synthPixels8 } from './pixels.js';
 import type { ImageRecipe } from './types.js';
@@ -33,6 +35,8 @@ export interface PngRecipeConstraints extends DimensionConstraints {
   colours?: readonly PngColour[];
   /** Allow Adam7-interlaced images (one in four); default true. */
   interlaced?: boolean;
+  /** Add ancillary chunks (tEXt, zTXt, iTXt, iCCP, gAMA, cHRM, sRGB, pHYs, tIME, bKGD) to two images in three; default false. */
+  ancillary?: boolean;
 }
 
 export interface PngOptions {
@@ -41,15 +45,21 @@ export interface PngOptions {
   interlaced: boolean;
   /** Palette images: a tRNS chunk (the palette carries alpha). */
   paletteAlpha: boolean;
+  /** Ancillary chunks added to the file (see png-chunks.ts), comma-separated; absent or '' for none. */
+  ancillary?: string;
 }
 
+const ancillaryOf = (o: PngOptions): PngAncillary[] => ancillaryList(o.ancillary);
+
 export function pngVariant(o: PngOptions): string {
-  return `${o.colour}-${o.bitDepth}bit${o.colour === 'palette' && o.paletteAlpha ? '-trns' : ''}${o.interlaced ? '-interlaced' : ''}`;
+  const extra = ancillaryOf(o).map((c) => `+${c}`).join('');
+  return `${o.colour}-${o.bitDepth}bit${o.colour === 'palette' && o.paletteAlpha ? '-trns' : ''}${o.interlaced ? '-interlaced' : ''}${extra}`;
 }
 
 export function describePngVariant(o: PngOptions): string {
   const colour = o.colour === 'grey-alpha' ? 'grey+alpha' : o.colour === 'rgb' ? 'RGB' : o.colour === 'rgba' ? 'RGBA' : o.colour;
-  return `${colour} ${o.bitDepth}-bit${o.colour === 'palette' && o.paletteAlpha ? ' with tRNS' : ''}${o.interlaced ? ' interlaced' : ''}`;
+  const extra = ancillaryOf(o);
+  return `${colour} ${o.bitDepth}-bit${o.colour === 'palette' && o.paletteAlpha ? ' with tRNS' : ''}${o.interlaced ? ' interlaced' : ''}${extra.length > 0 ? ` with ${extra.join(', ')}` : ''}`;
 }
 
 /** fast-check arbitrary of PNG recipes; shrinks to a 1x1 8-bit RGB non-interlaced image. */
@@ -65,17 +75,18 @@ export function pngRecipe(constraints: PngRecipeConstraints = {}): fc.Arbitrary<
       paletteAlpha: colour === 'palette' ? fc.boolean() : fc.constant(false),
     }),
   );
-  const options = perColour.length === 1 ? perColour[0]! : fc.oneof({ withCrossShrink: true }, ...perColour);
+  const perRecipe = perColour.length === 1 ? perColour[0]! : fc.oneof({ withCrossShrink: true }, ...perColour);
+  const chunks =
+    constraints.ancillary === true
+      ? fc.oneof({ withCrossShrink: true }, { weight: 1, arbitrary: fc.constant<PngAncillary[]>([]) }, { weight: 2, arbitrary: fc.subarray([...PNG_ANCILLARY], { minLength: 1 }) })
+      : fc.constant<PngAncillary[]>([]);
   return fc
-    .record({ size: dimensions(constraints), options, pixelSeed: fc.nat() })
-    .map(({ size, options, pixelSeed }): ImageRecipe => ({
-      format: 'png',
-      variant: pngVariant(options),
-      width: size.width,
-      height: size.height,
-      pixelSeed,
-      options: { ...options },
-    }));
+    .record({ size: dimensions(constraints), options: perRecipe, pixelSeed: fc.nat(), chunks })
+    .map(({ size, options, pixelSeed, chunks }): ImageRecipe => {
+      const ancillary = allowedAncillary(chunks, options.colour).join(',');
+      const o: PngOptions = ancillary ? { ...options, ancillary } : options;
+      return { format: 'png', variant: pngVariant(o), width: size.width, height: size.height, pixelSeed, options: { ...o } };
+    });
 }
 
 export function pngOptionsOf(recipe: ImageRecipe): PngOptions {
@@ -85,6 +96,7 @@ export function pngOptionsOf(recipe: ImageRecipe): PngOptions {
     bitDepth: Number(o.bitDepth ?? 8),
     interlaced: o.interlaced === true,
     paletteAlpha: o.paletteAlpha === true,
+    ...(o.ancillary ? { ancillary: String(o.ancillary) } : {}),
   };
 }
 
@@ -93,6 +105,12 @@ const PNGJS_COLOUR_TYPE: Record<Exclude<PngColour, 'palette'>, 0 | 2 | 4 | 6> = 
 
 export async function renderPng(recipe: ImageRecipe): Promise<Uint8Array> {
   const o = pngOptionsOf(recipe);
+  const png = await renderPngImage(recipe, o);
+  const extra = ancillaryOf(o);
+  return extra.length > 0 ? addAncillaryChunks(png, extra, recipe.pixelSeed) : png;
+}
+
+async function renderPngImage(recipe: ImageRecipe, o: PngOptions): Promise<Uint8Array> {
   const { width, height, pixelSeed } = recipe;
   if (!PNG_BIT_DEPTHS[o.colour]?.includes(o.bitDepth)) throw new Error(`PNG: bit depth ${o.bitDepth} is not valid for ${o.colour}`);
 

@@ -1,9 +1,12 @@
 /**
  * The public entry for valid images: `validImageRecipe` (a fast-check arbitrary over all four
- * formats) and `renderImage` (recipe -> bytes, deterministic), plus `describeImage`.
+ * formats) and `renderImage` (recipe -> bytes, deterministic), plus `describeImage`. Extreme
+ * images (extreme.ts: valid by their format, with the largest dimensions it allows) render and
+ * describe through the same entry.
  */
 import fc from 'fast-check';
 import type { DimensionConstraints } from './dimensions.js';
+import { describeExtremeVariant, isExtremeRecipe, renderExtremeImage } from './extreme.js';
 import { describeGifVariant, gifOptionsOf, gifRecipe, renderGif, type GifRecipeConstraints } from './gif.js';
 import { describeJpegVariant, jpegOptionsOf, jpegRecipe, renderJpeg, type JpegRecipeConstraints } from './jpeg.js';
 import { formatByteSize, IMAGE_FORMATS } from './media-types.js';
@@ -58,6 +61,7 @@ const RENDERERS: Record<ImageFormat, (r: ImageRecipe) => Promise<Uint8Array>> = 
 
 /** The words between the format and the size, e.g. "palette 4-bit interlaced". */
 function describeVariant(recipe: ImageRecipe): string {
+  if (isExtremeRecipe(recipe)) return describeExtremeVariant(recipe);
   switch (recipe.format) {
     case 'png': return describePngVariant(pngOptionsOf(recipe));
     case 'jpeg': return describeJpegVariant(jpegOptionsOf(recipe));
@@ -74,6 +78,10 @@ export function describeImage(recipe: ImageRecipe, byteLength?: number): string 
 
 /** Renders a recipe with real encoders. Deterministic: the same recipe gives the same bytes. */
 export async function renderImage(recipe: ImageRecipe): Promise<GeneratedImage> {
+  if (isExtremeRecipe(recipe)) {
+    const bytes = renderExtremeImage(recipe);
+    return { recipe, format: recipe.format, bytes, description: describeImage(recipe, bytes.length) };
+  }
   if (!Number.isInteger(recipe.width) || !Number.isInteger(recipe.height) || recipe.width < 1 || recipe.height < 1 || recipe.width > 65535 || recipe.height > 65535) {
     throw new Error(`renderImage: bad size ${recipe.width}x${recipe.height}`);
   }

@@ -3,10 +3,13 @@
  * must catch it by its rule on every seed (tests/broken-targets/power.test.ts runs a sample of
  * seeds, tests/broken-targets/power-seeds.ts twenty or more).
  */
+import { authTargets } from './auth.js';
 import { bodyTargets } from './bodies.js';
+import { imageTargets } from './images.js';
 import { languageTargets } from './language.js';
+import { roundTripTargets } from './round-trip.js';
 import type { PowerTarget } from './types.js';
 
 export type { PowerTarget } from './types.js';
 
-export const powerTargets: readonly PowerTarget[] = [...languageTargets, ...bodyTargets];
+export const powerTargets: readonly PowerTarget[] = [...languageTargets, ...bodyTargets, ...roundTripTargets, ...authTargets, ...imageTargets];

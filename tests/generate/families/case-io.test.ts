@@ -37,8 +37,8 @@ const CASE = `/Person/${PERSON_ID}/Image`;
 
 const ROWS: [string, CaseFamily, Partial<CaseRecipe>, number, string[]][] = [
   ['a valid upload counts for the breaker', 'valid-upload', {}, 200, [`PUT ${CASE} healthy=true auth=true`]],
-  ['a round trip reads back after a 200', 'round-trip', {}, 200, [`PUT ${CASE} healthy=true auth=true`, `GET ${I} healthy=true auth=true`, `GET ${IMG} healthy=true auth=true`]],
-  ['a round trip answered 400 reads nothing', 'round-trip', {}, 400, [`PUT ${CASE} healthy=true auth=true`]],
+  ['a round trip reads the image, uploads, and reads back after a 200', 'round-trip', {}, 200, [`GET ${IMG} healthy=true auth=true`, `PUT ${CASE} healthy=true auth=true`, `GET ${I} healthy=true auth=true`, `GET ${IMG} healthy=true auth=true`]],
+  ['a round trip answered 400 reads nothing after it', 'round-trip', {}, 400, [`GET ${IMG} healthy=true auth=true`, `PUT ${CASE} healthy=true auth=true`]],
   ['language headers send the baseline first', 'language-headers', { language: [header('Accept-Language', 'en')] }, 200, [`PUT ${CASE} healthy=false auth=true`, `PUT ${CASE} healthy=false auth=true`]],
   ['bad credentials: BlobId before and after', 'auth', { auth: bad.none() }, 401, [`GET ${I} healthy=true auth=true`, `PUT ${CASE} healthy=false auth=false`, `GET ${I} healthy=true auth=true`]],
   ['a person id that is no person', 'person-id', {}, 404, [`PUT /Person/0/Image healthy=false auth=true`]],

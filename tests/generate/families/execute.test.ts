@@ -1,7 +1,7 @@
 /**
  * Each family object on its own: the requests its `execute` sends through a fake CaseIo (the
  * baseline first for language headers, BlobId before and after for bad credentials, the reads
- * after a 200 for round-trip and none after a 4xx), `requestsPerCase` against what `execute`
+ * after a 200 for round-trip and none after a 4xx, the image before the upload first), `requestsPerCase` against what `execute`
  * sends, and the flags the engine, the plan and the checks ask (serial, expectHealthy, traits).
  */
 import fc from 'fast-check';
@@ -30,7 +30,7 @@ function fakeIo(options: { status: number; imageStatus?: number; blobIds?: (numb
       log.push(`blobId ${segment}`);
       return blobIds.shift();
     },
-    imageDecodes: async () => true,
+    imageFacts: async () => ({ format: 'png', width: 1, height: 1 }),
   };
   return { io, log, sent };
 }
@@ -39,9 +39,9 @@ const P = `/Person/${PERSON_ID}`;
 
 const ROWS: [string, CaseFamily, Partial<CaseRecipe>, number, string[], string[]][] = [
   ['a valid upload', 'valid-upload', {}, 200, ['send'], []],
-  ['a round trip answered 200', 'round-trip', {}, 200, ['send', `read ${P}/ImageInfo (application/json)`, `read ${P}/Image`], ['imageInfo', 'image', 'imageDecodes']],
-  ['a round trip answered 400', 'round-trip', {}, 400, ['send'], []],
-  ['a round trip answered 500', 'round-trip', {}, 500, ['send'], []],
+  ['a round trip answered 200', 'round-trip', {}, 200, [`read ${P}/Image`, 'send', `read ${P}/ImageInfo (application/json)`, `read ${P}/Image`], ['imageBefore', 'imageInfo', 'image', 'imageDecodes', 'imageFacts']],
+  ['a round trip answered 400', 'round-trip', {}, 400, [`read ${P}/Image`, 'send'], ['imageBefore']],
+  ['a round trip answered 500', 'round-trip', {}, 500, [`read ${P}/Image`, 'send'], ['imageBefore']],
   ['language headers', 'language-headers', { language: [header('Accept-Language', 'en'), header('SO-Language', 'xx', true)] }, 200, ['send with other headers', 'send'], ['baselineStatus']],
   ['an Accept', 'accept', {}, 200, ['send'], []],
   ['valid credentials', 'auth', {}, 200, ['send'], []],
@@ -87,9 +87,10 @@ describe('the family objects', () => {
   it('round trip: an image that cannot be read back is not decoded', async () => {
     const { io, log } = fakeIo({ status: 200, imageStatus: 404 });
     const { extra } = await familyOf('round-trip').execute(io, await caseOf('round-trip'));
-    expect(log).toHaveLength(3);
+    expect(log).toHaveLength(4);
     expect(extra.image?.status).toBe(404);
     expect(extra).not.toHaveProperty('imageDecodes');
+    expect(extra).not.toHaveProperty('imageBefore');
   });
 
   it('requestsPerCase is what execute sends for every recipe the families draw (answered 200)', async () => {
@@ -107,8 +108,9 @@ describe('the family objects', () => {
 
   it('owns what the engine, the plan and the checks ask: serial, expectHealthy, traits', () => {
     const by = (pick: (f: (typeof FAMILY_DEFINITIONS)[number]) => boolean) => FAMILY_DEFINITIONS.filter(pick).map((f) => f.name);
-    expect(FAMILY_DEFINITIONS.map((f) => f.name)).toEqual(['valid-upload', 'round-trip', 'language-headers', 'accept', 'auth', 'auth-first', 'invalid-body', 'content-type', 'person-id']);
-    expect(by((f) => f.serial)).toEqual(['round-trip', 'auth', 'auth-first']);
+    expect(FAMILY_DEFINITIONS.map((f) => f.name)).toEqual(['valid-upload', 'round-trip', 'language-headers', 'accept', 'auth', 'auth-first', 'invalid-body', 'content-type', 'person-id', 'extreme-image']);
+    expect(by((f) => f.serial)).toEqual(['round-trip', 'auth', 'auth-first', 'extreme-image']);
+    expect(by((f) => f.maxCases !== undefined)).toEqual(['extreme-image']);
     expect(by((f) => f.expectHealthy)).toEqual(['valid-upload', 'round-trip']);
     const trait = (t: keyof FamilyTraits) => by((f) => f.traits[t]);
     expect(trait('readsBackAfterUpload')).toEqual(['round-trip']);
