@@ -5,7 +5,7 @@ import { answered, pass, violation } from './types.js';
 import { bodyUnderTest } from './case-classes.js';
 
 /** An image whose header declares the largest dimensions its format allows, sent by a valid request. */
-export const extremeImage = (c: Case): boolean => c.recipe.body.kind === 'image' && c.recipe.body.typeClass === 'extreme' && bodyUnderTest(c);
+const extremeImage = (c: Case): boolean => c.recipe.body.kind === 'image' && c.recipe.body.typeClass === 'extreme' && bodyUnderTest(c);
 
 export const decompressionBombNo5xx: Check = {
   applies: extremeImage,

@@ -13,10 +13,6 @@ function int32Range(model: SpecModel): { min: number; max: number } {
   return { min: s.minimum ?? (int32 ? -(2 ** 31) : Number.MIN_SAFE_INTEGER), max: s.maximum ?? (int32 ? 2 ** 31 - 1 : Number.MAX_SAFE_INTEGER) };
 }
 
-function configuredPerson(personId: number): fc.Arbitrary<PersonRecipe> {
-  return fc.constant({ class: 'configured', segment: String(personId) });
-}
-
 export function notPositivePerson(model: SpecModel): fc.Arbitrary<PersonRecipe> {
   const { min } = int32Range(model);
   return fc.integer({ min, max: 0 }).map((n) => ({ class: 'not-positive', segment: String(n) }));

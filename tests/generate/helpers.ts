@@ -9,7 +9,6 @@ import { jpegVariant, type JpegOptions } from '../../src/generate/images/jpeg.js
 import { PNG_BIT_DEPTHS, PNG_COLOURS, pngVariant, type PngOptions } from '../../src/generate/images/png.js';
 import { TIFF_COMPRESSIONS, tiffVariant, type TiffOptions } from '../../src/generate/images/tiff.js';
 import type { ImageFormat, ImageRecipe } from '../../src/generate/images/types.js';
-import { commandPath, inCi, missingTool } from '../support/tools.js';
 
 export function recipe(format: ImageFormat, options: PngOptions | JpegOptions | GifOptions | TiffOptions, width: number, height: number, pixelSeed = 1234): ImageRecipe {
   const variant =
@@ -67,26 +66,7 @@ export function allTiffOptions(): TiffOptions[] {
 
 // ---- command-line oracles ---------------------------------------------------------------------
 
-export { inCi, itWithTools } from '../support/tools.js';
-
-/**
- * The path of a command, or undefined when it is missing and CI is not set. Under CI=true a
- * missing tool throws (a skip would hide it), so a test that asks for one fails, and a file that
- * asks while it is collected (`it.skipIf(!tool(...))`) fails as a whole, saying what to install.
- */
-export function tool(name: string): string | undefined {
-  const path = commandPath(name);
-  if (!path && inCi) throw new Error(`CI=true and ${missingTool(name)}: .ci/run must install it`);
-  return path;
-}
-
-/** A visible reason in the test name when the tool is missing (the test is then skipped; under CI=true tool() throws instead). */
-export function toolTitle(title: string, name: string): string {
-  if (tool(name)) return title;
-  const reason = `SKIPPED: ${missingTool(name)}`;
-  console.warn(`${title}: ${reason}`);
-  return `${title} [${reason}]`;
-}
+export { itWithTools } from '../support/tools.js';
 
 let dir: string | undefined;
 let n = 0;
@@ -99,7 +79,7 @@ export function writeTemp(bytes: Uint8Array, ext: string): string {
 }
 
 /** Removes writeTemp's folder. */
-export function removeTemp(): void {
+function removeTemp(): void {
   if (dir) rmSync(dir, { recursive: true, force: true });
   dir = undefined;
 }

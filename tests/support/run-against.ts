@@ -14,14 +14,14 @@ import { startReferenceTarget } from '../../src/target/server.js';
 const madeReportDirs: string[] = [];
 
 /** A new report folder in os.tmpdir(), removed by disposeReportDirs (after the test file at the latest). */
-export function newReportDir(): string {
+function newReportDir(): string {
   const dir = mkdtempSync(join(tmpdir(), 'pic-report-'));
   madeReportDirs.push(dir);
   return dir;
 }
 
 /** Removes every report folder configFor or newReportDir made. */
-export function disposeReportDirs(): void {
+function disposeReportDirs(): void {
   for (const dir of madeReportDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 }
 

@@ -10,7 +10,7 @@ import { it } from 'vitest';
 export const inCi = !['', '0', 'false'].includes(String(process.env.CI ?? '').trim().toLowerCase());
 
 /** The Debian package .ci/run installs for each tool it checks. */
-export const TOOL_PACKAGES: Readonly<Record<string, string>> = {
+const TOOL_PACKAGES: Readonly<Record<string, string>> = {
   pngcheck: 'pngcheck',
   jpeginfo: 'jpeginfo',
   giftext: 'giflib-tools',
@@ -39,7 +39,7 @@ export function missingTool(name: string): string {
 }
 
 /** The tools of `names` that are not on PATH. */
-export function missingTools(names: readonly string[]): string[] {
+function missingTools(names: readonly string[]): string[] {
   return names.filter((n) => !commandPath(n));
 }
 

@@ -14,7 +14,7 @@ import type { FamilyDefinition } from './types.js';
 import { imageClasses, imageVarietyClasses } from './classes.js';
 
 /** The variety of real files, on top of the default variants. */
-export const REAL_FILE_VARIETY: ValidImageConstraints = { png: { ancillary: true }, jpeg: { colourModels: true, icc: true } };
+const REAL_FILE_VARIETY: ValidImageConstraints = { png: { ancillary: true }, jpeg: { colourModels: true, icc: true } };
 
 const validUploadBody: fc.Arbitrary<BodyRecipe> = fc.record({
   kind: fc.constant('image' as const),

@@ -19,7 +19,7 @@ import { GifWriter } from 'omggif';
 import { concatBytes, PNG_SIGNATURE, pngChunk } from './png-writer.js';
 import type { ImageRecipe } from './types.js';
 
-export type ExtremeKind = 'png-zeros' | 'gif-screen';
+type ExtremeKind = 'png-zeros' | 'gif-screen';
 
 /** Whether a recipe is an extreme image (rendered here, not by its format's encoder). */
 export const isExtremeRecipe = (r: ImageRecipe): boolean => r.options.extreme === true;
@@ -58,7 +58,7 @@ const RUN = 2 ** 20;
 let runChunk: Uint8Array | undefined;
 
 /** A zlib stream of `length` zero bytes, built from one deflated 1 MiB run. */
-export function zeroZlibStream(length: number): Uint8Array {
+function zeroZlibStream(length: number): Uint8Array {
   runChunk ??= new Uint8Array(deflateRawSync(new Uint8Array(RUN), { level: 9, finishFlush: zc.Z_SYNC_FLUSH }));
   const runs = Math.floor(length / RUN);
   const tail = new Uint8Array(deflateRawSync(new Uint8Array(length - runs * RUN), { level: 9 }));

@@ -42,7 +42,7 @@ export interface JpegRecipeConstraints extends DimensionConstraints {
   icc?: boolean;
 }
 
-export type JpegColour = 'ycc' | 'grey' | 'cmyk' | 'ycck';
+type JpegColour = 'ycc' | 'grey' | 'cmyk' | 'ycck';
 
 export interface JpegOptions {
   mode: JpegMode;
@@ -134,7 +134,7 @@ export function jpegOptionsOf(recipe: ImageRecipe): JpegOptions {
  * Sets the transform flag of the Adobe APP14 marker (ITU T.872 6.5.3: 0 none (CMYK), 1 YCbCr,
  * 2 YCCK). The marker carries no checksum; decoders take the colour model from it.
  */
-export function setAdobeTransform(jpeg: Uint8Array, transform: 0 | 1 | 2): Uint8Array {
+function setAdobeTransform(jpeg: Uint8Array, transform: 0 | 1 | 2): Uint8Array {
   for (let p = 2; p + 16 <= jpeg.length && jpeg[p] === 0xff; p += 2 + ((jpeg[p + 2]! << 8) | jpeg[p + 3]!)) {
     const marker = jpeg[p + 1]!;
     if (marker === 0xda) break;

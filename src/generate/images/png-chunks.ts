@@ -33,7 +33,7 @@ export function ancillaryList(value: unknown): PngAncillary[] {
   return String(value ?? '').split(',').filter((c): c is PngAncillary => (PNG_ANCILLARY as readonly string[]).includes(c));
 }
 
-export interface PngHeaderFacts {
+interface PngHeaderFacts {
   colourType: number;
   bitDepth: number;
   /** Palette entries (PLTE length / 3); 0 without PLTE. */
