@@ -13,7 +13,7 @@ import { readFile } from 'node:fs/promises';
 import { ConfigError, ExitCode, UsageError } from '../errors.js';
 import { checkReport } from '../report/canonical.js';
 import { mergeReports } from '../report/merge.js';
-import { parseReport } from '../report/schema.js';
+import { parseReport } from '../report/parse.js';
 import type { Report } from '../report/types.js';
 import { writeRenderings, writeReports } from '../../reporters/write.js';
 

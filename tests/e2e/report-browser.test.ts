@@ -130,7 +130,7 @@ describe('report.html in headless Chromium', () => {
     expect(await cx.locator('.cx-body').isVisible()).toBe(false);
     await cx.locator(':scope > summary').focus();
     await page.keyboard.press('Enter');
-    expect(await cx.getAttribute('open')).not.toBeNull();
+    await expect.poll(() => cx.getAttribute('open')).not.toBeNull();
     const curl = cx.locator('code[id$="-curl"]');
     expect(await curl.isVisible()).toBe(true);
     expect(await curl.innerText()).toBe(report.rules[rawIndex]!.counterexample!.curl);
@@ -153,7 +153,7 @@ describe('report.html in headless Chromium', () => {
     const hexIndex = report.rules.findIndex((r) => r.counterexample?.request.body?.hex && !r.counterexample.request.body.imageBase64);
     const hex = page.locator(`#finding-${hexIndex + 1}`);
     await page.locator(`#rule-${hexIndex + 1} a.cx-link`).click(); // the table's link opens it
-    expect(await hex.getAttribute('open')).not.toBeNull();
+    await expect.poll(() => hex.getAttribute('open')).not.toBeNull();
     expect(await hex.locator('img').count()).toBe(0);
     expect(await hex.locator('pre.hex').first().innerText()).toContain('|%PDF-1.7');
     await tiff.screenshot({ path: join(screenshots, 'failing-counterexample-tiff.png') });

@@ -7,7 +7,7 @@ import { writeReports } from '../../reporters/write.js';
 import { reportCommand } from '../../src/cli/report.js';
 import { ConfigError, UsageError } from '../../src/errors.js';
 import { verifyReport } from '../../src/report/canonical.js';
-import { parseReport } from '../../src/report/schema.js';
+import { parseReport } from '../../src/report/parse.js';
 import type { Report } from '../../src/report/types.js';
 import { HOSTILE, conformingReport, embeddedReport, failingReport, incompleteReport, stoppedFailingReport } from '../fixtures/reports.js';
 

@@ -8,7 +8,8 @@ import { unsupportedAccept } from '../accept.js';
 import { badAuth } from '../auth.js';
 import type { CaseRecipe } from '../case.js';
 import { notInt32Person, notPositivePerson } from '../person-ids.js';
-import { JUST_THE_CASE, NO_TRAITS, recipe, type FamilyGenerators } from './shared.js';
+import { JUST_THE_CASE, NO_TRAITS, recipe } from './shared.js';
+import type { FamilyGenerators } from './types.js';
 import type { FamilyDefinition } from './types.js';
 
 /** What else is wrong (its description) and the recipe parts that make it so. */

@@ -10,7 +10,8 @@ import type { CaseExtra } from '../../checks/types.js';
 import type { SpecModel } from '../../spec/model.js';
 import { appTokenNoise, badAuth, validAuthWords } from '../auth.js';
 import type { CaseRecipe, HeaderValue } from '../case.js';
-import { NO_TRAITS, recipe, type FamilyGenerators } from './shared.js';
+import { NO_TRAITS, recipe } from './shared.js';
+import type { FamilyGenerators } from './types.js';
 import type { FamilyDefinition } from './types.js';
 import { authClasses } from './classes.js';
 

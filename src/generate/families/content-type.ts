@@ -1,7 +1,8 @@
 /** content-type: small images under a content type the spec does not declare, or under another image type. */
 import fc from 'fast-check';
 import type { BodyRecipe } from '../case.js';
-import { JUST_THE_CASE, NO_TRAITS, recipe, type FamilyGenerators } from './shared.js';
+import { JUST_THE_CASE, NO_TRAITS, recipe } from './shared.js';
+import type { FamilyGenerators } from './types.js';
 import type { FamilyDefinition } from './types.js';
 import { contentTypeClasses } from './classes.js';
 

@@ -13,7 +13,8 @@ import { invalidBodyFamily } from './invalid-body.js';
 import { languageHeadersFamily } from './language-headers.js';
 import { personIdFamily } from './person-id.js';
 import { roundTripFamily } from './round-trip.js';
-import { familyGenerators, type FamilyGenerators } from './shared.js';
+import { familyGenerators } from './shared.js';
+import type { FamilyGenerators } from './types.js';
 import type { Family, FamilyDefinition, GenerationContext } from './types.js';
 import { validUploadFamily } from './valid-upload.js';
 

@@ -5,11 +5,11 @@
  */
 import fc from 'fast-check';
 import { validAuth } from '../auth.js';
-import type { AuthRecipe, BodyRecipe, CaseFamily, CaseRecipe, HeaderValue, PersonRecipe } from '../case.js';
-import { validImageRecipe, type ImageRecipe } from '../images/index.js';
+import type { BodyRecipe, CaseFamily, CaseRecipe, HeaderValue } from '../case.js';
+import { validImageRecipe } from '../images/index.js';
 import { INVALID_BODY_KINDS, invalidBodyRecipe } from '../invalid-bodies/index.js';
 import type { SpecModel } from '../../spec/model.js';
-import type { FamilyBehaviour, FamilyTraits, GenerationContext } from './types.js';
+import type { FamilyBehaviour, FamilyGenerators, FamilyTraits, GenerationContext } from './types.js';
 
 /**
  * Every invalid body kind. Damage is undecodable by construction (src/generate/invalid-bodies/damage.ts;
@@ -55,24 +55,6 @@ export function recipe(parts: {
 }
 
 /** The arbitraries of one run that several families draw from. */
-export interface FamilyGenerators {
-  ctx: GenerationContext;
-  /** The spec's save methods. */
-  method: fc.Arbitrary<'PUT' | 'POST'>;
-  /** The configured person. */
-  me: PersonRecipe;
-  /** A valid credential of a configured scheme. */
-  valid: fc.Arbitrary<AuthRecipe>;
-  image(maxDimension?: number): fc.Arbitrary<ImageRecipe>;
-  /** A well-formed image, raw or multipart. */
-  validBody(maxDimension?: number): fc.Arbitrary<BodyRecipe>;
-  /** A well-formed image of at most 64x64, raw or multipart. */
-  smallBody: fc.Arbitrary<BodyRecipe>;
-  /** A detectably invalid body (mostly raw), or multipart without the image field. */
-  invalidBody: fc.Arbitrary<BodyRecipe>;
-  /** A small image under a content type the spec does not declare. */
-  undeclared: fc.Arbitrary<BodyRecipe>;
-}
 
 export function familyGenerators(ctx: GenerationContext): FamilyGenerators {
   const { model, credentials } = ctx;

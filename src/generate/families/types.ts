@@ -9,8 +9,8 @@ import type { CaseExtra, ImageFacts } from '../../checks/types.js';
 import type { Credential } from '../../config/credentials.js';
 import type { SpecModel } from '../../spec/model.js';
 import type { Observation } from '../../transport/observation.js';
-import type { Case, CaseFamily, CaseRecipe } from '../case.js';
-import type { FamilyGenerators } from './shared.js';
+import type { AuthRecipe, BodyRecipe, Case, CaseFamily, CaseRecipe, PersonRecipe } from '../case.js';
+import type { ImageRecipe } from '../images/types.js';
 
 export interface GenerationContext {
   model: SpecModel;
@@ -81,6 +81,26 @@ export interface FamilyBehaviour {
   requestsPerCase(recipe: CaseRecipe): number;
   /** Sends the case and the requests around it. */
   execute(io: CaseIo, c: Case): Promise<Executed>;
+}
+
+/** The arbitraries every family draws from, bound to one run (built by familyGenerators in shared.ts). */
+export interface FamilyGenerators {
+  ctx: GenerationContext;
+  /** The spec's save methods. */
+  method: Arbitrary<'PUT' | 'POST'>;
+  /** The configured person. */
+  me: PersonRecipe;
+  /** A valid credential of a configured scheme. */
+  valid: Arbitrary<AuthRecipe>;
+  image(maxDimension?: number): Arbitrary<ImageRecipe>;
+  /** A well-formed image, raw or multipart. */
+  validBody(maxDimension?: number): Arbitrary<BodyRecipe>;
+  /** A well-formed image of at most 64x64, raw or multipart. */
+  smallBody: Arbitrary<BodyRecipe>;
+  /** A detectably invalid body (mostly raw), or multipart without the image field. */
+  invalidBody: Arbitrary<BodyRecipe>;
+  /** A small image under a content type the spec does not declare. */
+  undeclared: Arbitrary<BodyRecipe>;
 }
 
 /** A family as its file defines it: its behaviour and how it draws recipes from the run's generators. */

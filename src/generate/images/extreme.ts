@@ -19,8 +19,6 @@ import { GifWriter } from 'omggif';
 import { concatBytes, PNG_SIGNATURE, pngChunk } from './png-writer.js';
 import type { ImageRecipe } from './types.js';
 
-type ExtremeKind = 'png-zeros' | 'gif-screen';
-
 /** Whether a recipe is an extreme image (rendered here, not by its format's encoder). */
 export const isExtremeRecipe = (r: ImageRecipe): boolean => r.options.extreme === true;
 
