@@ -115,6 +115,12 @@ const TOP_UP_FACTOR = 10;
 const TOP_UP_MIN = 200;
 /** How many further recipes `topUp` may look at for a value class no case reached (recipes are cheap: only those sent are built). */
 const CLASS_LOOK_AHEAD = 5000;
+/**
+ * Cases each value class gets at least in a full run: a class the uniform mix draws rarely (or
+ * never, for this seed) is sent more often than the mix would send it, so a server that
+ * mishandles only some of its values is met more than once.
+ */
+const CLASS_MINIMUM = 2;
 
 /** A full run (no `--only`): every value class of its families is sent at least once. */
 function fullRun(s: RunState): boolean {
@@ -128,14 +134,14 @@ function classesOf(family: Family, recipe: CaseRecipe): string[] {
 
 /**
  * After the survey: a rule this family exercises that no case has exercised yet, or (in a full
- * run) a value class of the family no case belonged to, gets the next cases of the same sequence
+ * run) a value class of the family fewer than CLASS_MINIMUM cases belonged to, gets the next cases of the same sequence
  * that reach it, so power does not depend on the seed and a small `--runs` still judges every
  * rule. Only those cases are sent; their indices continue the sequence, so shrinking and `--only`
  * replay them as any other.
  */
 export async function topUp(s: RunState, family: Family, seed: number): Promise<void> {
   const missingRules = () => s.rules.filter((r) => s.selected.has(r.id) && r.exercisedBy.includes(family.name) && s.results.tally(r.id).cases === 0);
-  const missingClasses = () => (fullRun(s) ? family.classes.filter((k) => s.results.classCount(family.name, k.name) === 0) : []);
+  const missingClasses = () => (fullRun(s) ? family.classes.filter((k) => s.results.classCount(family.name, k.name) < CLASS_MINIMUM) : []);
   if (missingRules().length === 0 && missingClasses().length === 0) return;
   const runs = casesOf(family, s.config.runs);
   const ruleLimit = Math.max(runs * TOP_UP_FACTOR, TOP_UP_MIN);

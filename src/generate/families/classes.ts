@@ -19,6 +19,7 @@ const cls = (name: string, matches: (r: CaseRecipe) => boolean): ValueClass => (
 /**
  * Each invalid body kind raw, the kinds the multipart rule judges also as the image part, and
  * multipart without the image part. (Damage is judged however it is sent: one class each.)
+ * Damage also by the size of the image it is in and, for cuts, by where in the data it falls.
  */
 export function invalidBodyClasses(kinds: readonly { kind: string; class: string }[]): ValueClass[] {
   const of = (k: string, as?: 'raw' | 'multipart') => (r: CaseRecipe) => r.body.kind === 'invalid' && r.body.invalid.kind === k && (as === undefined || r.body.as === as);
@@ -27,6 +28,27 @@ export function invalidBodyClasses(kinds: readonly { kind: string; class: string
       c === 'damaged' ? [cls(kind, of(kind))] : [cls(kind, of(kind, 'raw')), cls(`${kind} in multipart`, of(kind, 'multipart'))],
     ),
     cls('multipart without image part', (r) => r.body.kind === 'multipart-without-image'),
+    ...damageClasses(),
+  ];
+}
+
+/** Pixels of the largest small and medium images (64x64, 512x512): the tiers of images/dimensions.ts. */
+const SMALL_PIXELS = 64 * 64;
+const MEDIUM_PIXELS = 512 * 512;
+
+function damageClasses(): ValueClass[] {
+  const damaged = (r: CaseRecipe) => (r.body.kind === 'invalid' && r.body.invalid.class === 'damaged' ? r.body.invalid : undefined);
+  const pixels = (r: CaseRecipe) => { const b = damaged(r)?.base; return b ? b.width * b.height : undefined; };
+  const cut = (f: string, r: CaseRecipe) => { const d = damaged(r); return d?.format === f ? d.at : undefined; };
+  return [
+    cls('damage in a small image', (r) => { const p = pixels(r); return p !== undefined && p <= SMALL_PIXELS; }),
+    cls('damage in a medium image', (r) => { const p = pixels(r); return p !== undefined && p > SMALL_PIXELS && p <= MEDIUM_PIXELS; }),
+    cls('damage in a large image', (r) => { const p = pixels(r); return p !== undefined && p > MEDIUM_PIXELS; }),
+    ...IMAGE_FORMATS.flatMap((f) => [
+      cls(`${f} cut at the first byte of its image data`, (r) => cut(f, r) === 0),
+      cls(`${f} cut inside its image data`, (r) => { const a = cut(f, r); return a !== undefined && a > 0 && a < 1; }),
+      cls(`${f} cut before the last byte of its image data`, (r) => cut(f, r) === 1),
+    ]),
   ];
 }
 

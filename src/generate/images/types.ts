@@ -37,6 +37,11 @@ export interface InvalidBodyRecipe {
   seed: number;
   /** The image the damage starts from, for damaged and zero-dimension bodies. */
   base?: ImageRecipe;
+  /**
+   * Where in the image data a positional damage (a cut: the `truncated` kinds) falls, 0 (the
+   * first byte of the data) to 1 (its last byte).
+   */
+  at?: number;
 }
 
 export interface GeneratedInvalidBody {

@@ -37,9 +37,13 @@ function chunk(b: Uint8Array, type: string): PngChunk {
   return c;
 }
 
-/** A cut position in [min, max) (max exclusive), at least min. */
-function cutIn(rand: () => number, min: number, max: number): number {
-  return max <= min ? min : randInt(rand, min, max - 1);
+/**
+ * A cut position in [min, max) (max exclusive), at least min: at the fraction `at` of the span
+ * (0 its first byte, 1 its last) when given, else drawn.
+ */
+function cutIn(rand: () => number, min: number, max: number, at?: number): number {
+  if (max <= min) return min;
+  return at === undefined ? randInt(rand, min, max - 1) : min + Math.min(max - 1 - min, Math.floor(at * (max - min)));
 }
 
 // ---- zero dimensions -----------------------------------------------------------------------
@@ -165,26 +169,29 @@ const NO_HUFFMAN_CODE = Uint8Array.from({ length: 16 }, (_, i) => (i % 2 === 0 ?
  * Damages `src` by `kind` (one of DAMAGE_KINDS[format]). A kind the format's own surgery does not
  * know falls through to the TIFF surgery, which refuses it.
  */
-export function damage(format: ImageFormat, kind: string, src: Uint8Array, rand: () => number, seed: number): Uint8Array {
+export function damage(format: ImageFormat, kind: string, src: Uint8Array, rand: () => number, seed: number, at?: number): Uint8Array {
   const b = copy(src);
-  return damageByFormat(format, kind, b, rand, seed) ?? damageTiff(kind, b, src, rand, seed);
+  return damageByFormat(format, kind, b, rand, seed, at) ?? damageTiff(kind, b, src, rand, seed, at);
 }
 
-function damageByFormat(format: ImageFormat, kind: string, b: Uint8Array, rand: () => number, seed: number): Uint8Array | undefined {
+/** Damage kinds whose position in the data is free (`at`): the cuts. */
+export const POSITIONAL_DAMAGE = 'truncated';
+
+function damageByFormat(format: ImageFormat, kind: string, b: Uint8Array, rand: () => number, seed: number, at?: number): Uint8Array | undefined {
   switch (format) {
-    case 'png': return damagePng(kind, b, rand, seed);
-    case 'jpeg': return damageJpeg(kind, b, rand, seed);
-    case 'gif': return damageGif(kind, b, rand, seed);
+    case 'png': return damagePng(kind, b, rand, seed, at);
+    case 'jpeg': return damageJpeg(kind, b, rand, seed, at);
+    case 'gif': return damageGif(kind, b, rand, seed, at);
     case 'tiff': return undefined;
   }
 }
 
 /** PNG damage, or undefined for a kind it does not know. */
-function damagePng(kind: string, b: Uint8Array, rand: () => number, seed: number): Uint8Array | undefined {
+function damagePng(kind: string, b: Uint8Array, rand: () => number, seed: number, at?: number): Uint8Array | undefined {
   switch (kind) {
     case 'truncated': {
       const idat = chunk(b, 'IDAT');
-      return b.slice(0, cutIn(rand, idat.dataStart, idat.crcAt));
+      return b.slice(0, cutIn(rand, idat.dataStart, idat.crcAt, at));
     }
     case 'bad-crc': {
       const idat = chunk(b, 'IDAT');
@@ -211,11 +218,11 @@ function damagePng(kind: string, b: Uint8Array, rand: () => number, seed: number
 }
 
 /** JPEG damage, or undefined for a kind it does not know. */
-function damageJpeg(kind: string, b: Uint8Array, rand: () => number, seed: number): Uint8Array | undefined {
+function damageJpeg(kind: string, b: Uint8Array, rand: () => number, seed: number, at?: number): Uint8Array | undefined {
   switch (kind) {
     case 'truncated': {
       const s = jpegStructure(b);
-      return b.slice(0, cutIn(rand, s.scanStart, Math.max(s.scanStart + 1, s.eoi)));
+      return b.slice(0, cutIn(rand, s.scanStart, Math.max(s.scanStart + 1, s.eoi), at));
     }
     case 'no-eoi': {
       const s = jpegStructure(b);
@@ -237,12 +244,12 @@ function damageJpeg(kind: string, b: Uint8Array, rand: () => number, seed: numbe
 }
 
 /** GIF damage, or undefined for a kind it does not know. */
-function damageGif(kind: string, b: Uint8Array, rand: () => number, seed: number): Uint8Array | undefined {
+function damageGif(kind: string, b: Uint8Array, rand: () => number, seed: number, at?: number): Uint8Array | undefined {
   switch (kind) {
     case 'truncated': {
       const img = walkGif(b).blocks.find((x) => x.kind === 'image');
       if (!img || img.kind !== 'image') throw new Error('GIF: no image');
-      return b.slice(0, cutIn(rand, img.dataOffset + 1, img.end - 1));
+      return b.slice(0, cutIn(rand, img.dataOffset + 1, img.end - 1, at));
     }
     case 'no-trailer': {
       const t = walkGif(b).blocks.find((x) => x.kind === 'trailer');
@@ -261,7 +268,7 @@ function damageGif(kind: string, b: Uint8Array, rand: () => number, seed: number
   return undefined;
 }
 
-function damageTiff(kind: string, b: Uint8Array, src: Uint8Array, rand: () => number, seed: number): Uint8Array {
+function damageTiff(kind: string, b: Uint8Array, src: Uint8Array, rand: () => number, seed: number, at?: number): Uint8Array {
   const s = readTiffStructure(src);
   const first = s.ifds[0]!;
   const le = s.littleEndian;
@@ -276,7 +283,7 @@ function damageTiff(kind: string, b: Uint8Array, src: Uint8Array, rand: () => nu
       const lastIfdEnd = Math.max(...s.ifds.map((i) => i.nextFieldAt + 4), ...s.ifds.flatMap((i) => i.entries.map((e) => (e.byteLength > 4 ? e.valueAt + e.byteLength : 0))));
       if (start < lastIfdEnd) throw new Error('TIFF truncated: needs IFDs before the data');
       const total = tiffEntryValues(src, le, counts).reduce((a, x) => a + x, 0);
-      return b.slice(0, cutIn(rand, start, start + Math.max(1, total)));
+      return b.slice(0, cutIn(rand, start, start + Math.max(1, total), at));
     }
     case 'offset-past-end':
       setTiffValue(b, le, offsets, randInt(rand, 0, offsets.count - 1), src.length + randInt(rand, 1, 1 << 20));

@@ -8,7 +8,8 @@
  *  - damaged:           `png-truncated|bad-crc|no-iend|corrupt-data`, `jpeg-truncated|no-eoi|corrupt-data`,
  *                       `gif-truncated|no-trailer|corrupt-data`,
  *                       `tiff-truncated|offset-past-end|bytecount-past-end|next-ifd-past-end|ifd-loop|corrupt-data`
- * Bodies built on an image start from a small valid image (`recipe.base`, rendered by renderImage).
+ * Bodies built on an image start from a valid image (`recipe.base`, rendered by renderImage): a
+ * small one for header surgery, one of every size for damage; a cut falls where `recipe.at` says.
  *
  * Mismatched bodies (image bytes under another declared image type) need nothing here: the
  * engine pairs `renderImage(recipe).bytes` with a media type from the spec whose
@@ -19,7 +20,7 @@ import { describeImage, renderImage, validImageRecipe, type ValidImageConstraint
 import { formatByteSize, IMAGE_FORMATS } from '../images/media-types.js';
 import { mulberry32 } from '../images/prng.js';
 import type { GeneratedInvalidBody, ImageFormat, InvalidBodyClass, InvalidBodyRecipe } from '../images/types.js';
-import { cutHeader, DAMAGE_KINDS, damage, zeroDimension, type Dimension } from './damage.js';
+import { cutHeader, DAMAGE_KINDS, damage, POSITIONAL_DAMAGE, zeroDimension, type Dimension } from './damage.js';
 import { FOREIGN_KINDS, renderForeign, type ForeignKind } from './foreign.js';
 
 const INVALID_BODY_CLASSES: readonly InvalidBodyClass[] = ['empty', 'no-signature', 'incomplete-header', 'zero-dimension', 'damaged'];
@@ -34,7 +35,13 @@ interface KindSpec {
 }
 
 const SMALL: ValidImageConstraints = { maxDimension: 32, largeWeight: 0, mediumWeight: 0 };
-const only = (format: ImageFormat, extra: Partial<ValidImageConstraints> = {}): ValidImageConstraints => ({ ...SMALL, formats: [format], ...extra });
+/**
+ * Damage is drawn on images of every size: small ones mostly, medium (sides up to 512) and large
+ * ones (up to 1024) too, so a server that checks only small bodies, or only the first part of a
+ * large one, meets damage where it does not look.
+ */
+const EVERY_SIZE: ValidImageConstraints = { maxDimension: 1024, mediumWeight: 4, largeWeight: 2 };
+const only = (format: ImageFormat, extra: Partial<ValidImageConstraints> = {}, size: ValidImageConstraints = SMALL): ValidImageConstraints => ({ ...size, formats: [format], ...extra });
 
 const FOREIGN_WHAT: Record<ForeignKind, string> = {
   text: 'plain text', json: 'JSON', html: 'an HTML page', svg: 'an SVG image', random: 'random bytes with no image signature',
@@ -55,18 +62,29 @@ const DAMAGE_WHAT: Record<string, string> = {
  * tests/generate/damage-undecodable.test.ts and bench/damage-sample.ts).
  */
 function damageBase(format: ImageFormat, kind: string): ValidImageConstraints {
-  if (format === 'tiff' && kind === 'truncated') return only('tiff', { tiff: { compressions: ['none'], layouts: ['strips'] } });
+  if (format === 'tiff' && kind === 'truncated') return only('tiff', { tiff: { compressions: ['none'], layouts: ['strips'] } }, EVERY_SIZE);
   // Only LZW and Deflate have a code no decoder can read (PackBits and raw data decode whatever the bytes).
-  if (format === 'tiff' && kind === 'corrupt-data') return only('tiff', { tiff: { compressions: ['lzw', 'deflate'] } });
+  if (format === 'tiff' && kind === 'corrupt-data') return only('tiff', { tiff: { compressions: ['lzw', 'deflate'] } }, EVERY_SIZE);
   // The first page decodes whatever follows it; libvips walks the IFD chain (and fails) for
   // striped files, but decodes tiled ones without a word (measured: 194 of 400 passed).
-  if (format === 'tiff' && (kind === 'ifd-loop' || kind === 'next-ifd-past-end')) return only('tiff', { tiff: { layouts: ['strips'] } });
+  if (format === 'tiff' && (kind === 'ifd-loop' || kind === 'next-ifd-past-end')) return only('tiff', { tiff: { layouts: ['strips'] } }, EVERY_SIZE);
   // Baseline decoding in libjpeg-turbo (libvips) turns a bit string that is no Huffman code into
   // a zero without a warning (its fast path on larger scans; libvips also passed 1x1 and 8x8
   // images); the progressive decoder always warns.
-  if (format === 'jpeg' && kind === 'corrupt-data') return only('jpeg', { jpeg: { modes: ['progressive'] } });
-  return only(format);
+  if (format === 'jpeg' && kind === 'corrupt-data') return only('jpeg', { jpeg: { modes: ['progressive'] } }, EVERY_SIZE);
+  // A byte count past the end of one tile among many is read no further than the tile needs by
+  // libtiff (3 of 52 medium and large tiled images decoded by libvips, tiffinfo and the target):
+  // small images only, where the damaged tile is the image.
+  if (format === 'tiff' && kind === 'bytecount-past-end') return only('tiff');
+  return only(format, {}, EVERY_SIZE);
 }
+
+/**
+ * Where a cut falls in the image data: its first byte, its last, or anywhere between (the ends
+ * drawn as often as the middle: a server that reads only the first part, or forgives a missing
+ * last byte, is caught there).
+ */
+const cutPosition = fc.oneof(fc.constant(0), fc.constant(1), fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }));
 
 function headerBase(format: ImageFormat): ValidImageConstraints {
   // For TIFF an IFD right after the header (the utif2 layout) makes "header cut short" precise.
@@ -102,15 +120,22 @@ export function invalidBodyRecipe(constraints: InvalidBodyConstraints = {}): fc.
     (s) => classes.includes(s.class) && (!s.format || formats.includes(s.format)) && (!constraints.kinds || constraints.kinds.includes(s.kind)),
   );
   if (specs.length === 0) throw new Error('invalidBodyRecipe: no kind allowed');
-  const perSpec = (s: KindSpec): fc.Arbitrary<InvalidBodyRecipe> =>
-    s.base
-      ? fc.record({ seed: fc.nat(), base: validImageRecipe(s.base) }).map(({ seed, base }) => ({ class: s.class, kind: s.kind, format: s.format, seed, base }))
-      : fc.nat().map((seed) => (s.format ? { class: s.class, kind: s.kind, format: s.format, seed } : { class: s.class, kind: s.kind, seed }));
+  const perSpec = (s: KindSpec): fc.Arbitrary<InvalidBodyRecipe> => {
+    if (!s.base) return fc.nat().map((seed) => (s.format ? { class: s.class, kind: s.kind, format: s.format, seed } : { class: s.class, kind: s.kind, seed }));
+    const onBase = fc.record({ seed: fc.nat(), base: validImageRecipe(s.base) });
+    if (!isPositional(s)) return onBase.map(({ seed, base }) => ({ class: s.class, kind: s.kind, format: s.format, seed, base }));
+    return fc.record({ seed: fc.nat(), base: validImageRecipe(s.base), at: cutPosition }).map(({ seed, base, at }) => ({ class: s.class, kind: s.kind, format: s.format, seed, base, at }));
+  };
   const perClass = INVALID_BODY_CLASSES.filter((c) => classes.includes(c))
     .map((c) => specs.filter((s) => s.class === c).map(perSpec))
     .filter((arbs) => arbs.length > 0)
     .map((arbs) => (arbs.length === 1 ? arbs[0]! : fc.oneof({ withCrossShrink: true }, ...arbs)));
   return perClass.length === 1 ? perClass[0]! : fc.oneof({ withCrossShrink: true }, ...perClass);
+}
+
+/** A damage kind whose position in the data the recipe chooses (`at`). */
+function isPositional(s: KindSpec): boolean {
+  return s.class === 'damaged' && s.format !== undefined && s.kind === `${s.format}-${POSITIONAL_DAMAGE}`;
 }
 
 export function invalidBodyKind(kind: string): KindSpec | undefined {
@@ -121,7 +146,8 @@ function describeInvalidBody(recipe: InvalidBodyRecipe, byteLength: number): str
   const spec = invalidBodyKind(recipe.kind);
   const what = spec?.what ?? recipe.kind;
   const from = recipe.base ? ` (from ${describeImage(recipe.base)})` : '';
-  return `${recipe.class}: ${what}${from}, ${formatByteSize(byteLength)}`;
+  const where = recipe.at === undefined ? '' : ` at ${(recipe.at * 100).toFixed(0)}% of the data`;
+  return `${recipe.class}: ${what}${where}${from}, ${formatByteSize(byteLength)}`;
 }
 
 /** Renders an invalid body. Deterministic: the same recipe gives the same bytes. */
@@ -138,7 +164,7 @@ export async function renderInvalidBody(recipe: InvalidBodyRecipe): Promise<Gene
     const f = spec.format;
     if (spec.class === 'incomplete-header') bytes = cutHeader(f, base, rand);
     else if (spec.class === 'zero-dimension') bytes = zeroDimension(f, base, spec.kind.slice(f.length + 6) as Dimension);
-    else bytes = damage(f, spec.kind.slice(f.length + 1), base, rand, recipe.seed);
+    else bytes = damage(f, spec.kind.slice(f.length + 1), base, rand, recipe.seed, recipe.at);
   }
   return { recipe, bytes, description: describeInvalidBody(recipe, bytes.length) };
 }

@@ -5,6 +5,7 @@
  */
 import { authTargets } from './auth.js';
 import { bodyTargets } from './bodies.js';
+import { damageTargets } from './damage.js';
 import { imageTargets } from './images.js';
 import { languageTargets } from './language.js';
 import { roundTripTargets } from './round-trip.js';
@@ -12,4 +13,4 @@ import type { PowerTarget } from './types.js';
 
 export type { PowerTarget } from './types.js';
 
-export const powerTargets: readonly PowerTarget[] = [...languageTargets, ...bodyTargets, ...roundTripTargets, ...authTargets, ...imageTargets];
+export const powerTargets: readonly PowerTarget[] = [...languageTargets, ...bodyTargets, ...roundTripTargets, ...authTargets, ...imageTargets, ...damageTargets];
