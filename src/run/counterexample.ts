@@ -134,8 +134,9 @@ export interface CounterexampleInput {
 const ext: Record<string, string> = { png: 'png', jpeg: 'jpg', gif: 'gif', tiff: 'tif' };
 
 export async function buildCounterexample(x: CounterexampleInput): Promise<Counterexample> {
-  const { c, o, redactor } = x;
+  const { c, o } = x;
   const sent: Record<string, string> = { 'user-agent': userAgent, [RUN_ID_HEADER]: '…', ...c.headers, ...c.authHeaders };
+  const redactor = x.redactor.forExchange(sent);
   const bytes = c.body.kind === 'raw' ? c.body.bytes : (c.body.parts[0]?.bytes ?? new Uint8Array());
   const bodyType = c.body.kind === 'raw' ? c.body.contentType : c.body.parts[0]?.contentType;
   if (c.body.kind === 'raw' && c.body.contentType) sent['content-type'] = c.body.contentType;

@@ -40,7 +40,11 @@ export async function runCase(s: RunState, c: Case): Promise<Executed | undefine
 
 /** Judges a sent case by the selected rules and records it (counts, coverage, value classes); says whether it failed or warned. */
 function judgeAndRecord(s: RunState, family: Family, rules: readonly Rule[], index: number, c: Case, executed: Executed): 'fail' | 'warn' | 'pass' {
-  const j = judgeCase(rules, c, executed.o, executed.extra, s.checkCtx);
+  const judged = judgeCase(rules, c, executed.o, executed.extra, s.checkCtx);
+  // A finding's message may quote the answer, and the answer may echo what was sent: redact it
+  // with this exchange's credentials before the results keep it.
+  const redactor = judged.findings.length > 0 ? s.redactor.forExchange({ ...c.headers, ...c.authHeaders }) : undefined;
+  const j = redactor ? { ...judged, findings: judged.findings.map((f) => ({ ...f, message: redactor.text(f.message) })) } : judged;
   s.results.record(family.name, index, j, c.coverage, { recipe: c.recipe, o: executed.o });
   s.results.recordClasses(family.name, classesOf(family, c.recipe));
   return j.findings.some((f) => f.severity === 'fail') ? 'fail' : j.findings.length > 0 ? 'warn' : 'pass';

@@ -11,6 +11,33 @@ function formsOf(secret: string): string[] {
   return [secret, encodeURIComponent(secret), Buffer.from(secret, 'utf8').toString('base64')];
 }
 
+/**
+ * A secret's first characters that mark a leak of it even when the rest is missing (a message
+ * or preview cut inside it) or differs (a tampered copy): from there on, as far as the text
+ * matches the secret, it is redacted. Shorter secrets are redacted only whole.
+ */
+const LEAK_PREFIX = 12;
+
+/**
+ * The credentials inside the values of sensitive headers as sent: the whole value, the part after
+ * the scheme word, a Basic credential's decoded `user:password` and password, each cookie value.
+ */
+function credentialsIn(value: string): string[] {
+  const out = [value];
+  const space = value.indexOf(' ');
+  const credential = space > 0 ? value.slice(space + 1).trim() : value;
+  out.push(credential);
+  if (/^basic$/i.test(value.slice(0, space))) {
+    const decoded = Buffer.from(credential, 'base64').toString('utf8');
+    out.push(decoded, decoded.slice(decoded.indexOf(':') + 1));
+  }
+  for (const pair of value.split(';')) {
+    const eq = pair.indexOf('=');
+    if (eq > 0) out.push(pair.slice(eq + 1).trim());
+  }
+  return out;
+}
+
 export class Redactor {
   private secrets: string[] = [];
   /** The same secrets as their UTF-8 bytes read as latin1, for `bytes`. */
@@ -38,6 +65,20 @@ export class Redactor {
     return names;
   }
 
+  /**
+   * A redactor for one exchange: this one's secrets plus the credentials its request carried in
+   * sensitive headers (a tampered or expired credential the run sent on purpose is a secret of its
+   * own: most of it is the real one).
+   */
+  forExchange(sent: Record<string, string>): Redactor {
+    const carried = Object.entries(sent).filter(([k]) => this.isSensitiveHeader(k)).flatMap(([, v]) => credentialsIn(v));
+    // What was sent goes first: a tampered copy is replaced whole before the real secret's prefix cuts it.
+    const r = new Redactor(carried, this.sensitiveHeaders);
+    r.secrets = [...new Set([...r.secrets, ...this.secrets])];
+    r.secretBytes = r.secrets.map((x) => Buffer.from(x, 'utf8').toString('latin1'));
+    return r;
+  }
+
   isSensitiveHeader(name: string): boolean {
     return this.sensitiveHeaders.has(name.toLowerCase());
   }
@@ -60,8 +101,35 @@ export class Redactor {
   }
 }
 
+/** Characters of a copy that may differ from the secret (a tampered copy) before a match ends. */
+const LEAK_MISMATCHES = 2;
+
+/**
+ * Replaces every secret by REDACTED; then every cut or altered copy: text that starts with a
+ * secret's first LEAK_PREFIX characters, up to its last character that still matches the secret
+ * (at most LEAK_MISMATCHES characters differing on the way). Whole secrets go first, so that a
+ * copy of one never cuts into another.
+ */
 function replaceAll(s: string, secrets: readonly string[]): string {
   let out = s;
   for (const secret of secrets) if (out.includes(secret)) out = out.split(secret).join(REDACTED);
+  for (const secret of secrets) {
+    if (secret.length < LEAK_PREFIX) continue;
+    const head = secret.slice(0, LEAK_PREFIX);
+    for (let at = out.indexOf(head); at !== -1; at = out.indexOf(head, at + REDACTED.length)) {
+      out = out.slice(0, at) + REDACTED + out.slice(at + copiedLength(out, at, secret));
+    }
+  }
   return out;
+}
+
+/** How far the text at `at` is a copy of `secret` (it starts with the secret's first LEAK_PREFIX characters). */
+function copiedLength(text: string, at: number, secret: string): number {
+  let matched = LEAK_PREFIX;
+  let misses = 0;
+  for (let n = LEAK_PREFIX; n < secret.length && at + n < text.length; n++) {
+    if (text[at + n] === secret[n]) matched = n + 1;
+    else if (++misses > LEAK_MISMATCHES) break;
+  }
+  return matched;
 }

@@ -237,3 +237,55 @@ describe('Redactor.bytes', () => {
     expect(preview(clean, 'image/png', redactor).imageBase64).toBe(clean.toString('base64'));
   });
 });
+
+describe('Redactor: cut and altered copies of a secret', () => {
+  it('redacts a copy with up to two characters changed, whole; three changed stop the match', () => {
+    const two = '7T:dGlja2V0LTRXOXI2ZQ=='; // TICKET with its 15th and 18th characters changed
+    expect(redactor.text(`a ${two} b`)).toBe(`a ${REDACTED} b`);
+    const three = '7T:dGlja2V0LTXXXXXXXXXXXX';
+    expect(redactor.text(`a ${three}`)).toBe(`a ${REDACTED}XXXXXXXXXXXX`);
+  });
+
+  it('redacts a secret cut short, at the end of a text or inside it, from its first 12 characters on', () => {
+    const cut = TICKET.slice(0, 14);
+    expect(redactor.text(`you sent SOTicket ${cut}`)).toBe(`you sent SOTicket ${REDACTED}`);
+    expect(redactor.text(`"${cut}…" was echoed`)).toBe(`"${REDACTED}…" was echoed`);
+    const basic = Buffer.from(`certify:${PASSWORD}`).toString('base64');
+    expect(redactor.text(`Basic ${basic.slice(0, 20)}`)).toBe(`Basic ${REDACTED}`);
+  });
+
+  it('leaves fewer than 12 matching characters alone (a cut that short is no longer the secret)', () => {
+    const s = `x ${TICKET.slice(0, 11)} y`;
+    expect(redactor.text(s)).toBe(s);
+  });
+
+  it('redacts a cut secret inside bytes too', () => {
+    const out = Buffer.from(redactor.bytes(Buffer.from(`{"echo":"${TICKET.slice(0, 16)}`))).toString();
+    expect(out).toBe(`{"echo":"${REDACTED}`);
+  });
+
+  it("forExchange: the credentials an exchange carried (a tampered copy the run sent) are redacted in that exchange's records", () => {
+    const tampered = `8A:YmVhcmVyLTVjZDE4Zh==`;
+    const sent = { authorization: `Bearer ${tampered}`, 'sO-AppToken': 'app-0123456789abcdeX', accept: 'application/json' };
+    const x = redactor.forExchange(sent);
+    expect(x.text(`echo: Bearer ${tampered}`)).toBe(`echo: ${REDACTED}`);
+    expect(x.text(`token ${tampered}!`)).toBe(`token ${REDACTED}!`);
+    // The run's redactor catches a copy with a character changed by itself (up to 2 may differ)...
+    expect(redactor.text(`token ${tampered}!`)).toBe(`token ${REDACTED}!`);
+    // ...and learns nothing from one exchange: a credential only that exchange carried is its own.
+    const other = redactor.forExchange({ authorization: 'Bearer zz-unrelated-credential-0001' });
+    expect(other.text('x zz-unrelated-credential-0001 y')).toBe(`x ${REDACTED} y`);
+    expect(redactor.text('x zz-unrelated-credential-0001 y')).toBe('x zz-unrelated-credential-0001 y');
+    // Values of headers that are not sensitive are not secrets.
+    expect(x.text('application/json')).toBe('application/json');
+  });
+
+  it("forExchange: a Basic credential's decoded user:password and password, and each cookie value", () => {
+    const basic = Buffer.from('certify:pw-9f3c1a77eX').toString('base64');
+    const x = redactor.forExchange({ Authorization: `Basic ${basic}`, cookie: 'SoSession=abc123def456ghi; XSRF-TOKEN=zyx987wvu654' });
+    expect(x.text('user certify:pw-9f3c1a77eX')).toBe(`user ${REDACTED}`);
+    // The real password's first 12 characters go first; what is left is the one character tampered.
+    expect(x.text('password pw-9f3c1a77eX')).not.toContain('pw-9f3c1a77e');
+    expect(x.text('abc123def456ghi and zyx987wvu654')).toBe(`${REDACTED} and ${REDACTED}`);
+  });
+});
