@@ -3,6 +3,7 @@
  * fail -> <failure>; warn -> a "WARNING" <system-out> and a `warning` property (not a failure);
  * not-run -> <skipped/>. A run that stopped early (`report.stop`), or any incomplete verdict, adds
  * a testcase `run` with an <error>, so CI shows it red and never as a green run with skips.
+ * Each interaction of a verified pact (`report.pact`) is a testcase too, a <failure> when it broke.
  * Every string is escaped for XML 1.0 (characters XML cannot hold are written as \uNNNN), so
  * target-controlled bytes cannot break the document.
  */
@@ -81,6 +82,18 @@ function testcase(rule: RuleResult, classname: string, stop: RunStop | undefined
   return `    <testcase classname="${attr(classname)}" name="${attr(rule.id)}" time="0">\n      ${inner.join('\n      ')}\n    </testcase>`;
 }
 
+/** One testcase per interaction of each verified pact (classname `<tool>.pact.<consumer>`); a broken one has a <failure>. */
+function pactCases(report: Report, classname: string): string[] {
+  return (report.pact ?? []).flatMap((p) =>
+    p.interactions.map((i) => {
+      const props = [property('file', p.file), property('provider', p.provider), ...(i.providerState ? [property('provider state', i.providerState)] : [])];
+      const body = `${p.consumer} -> ${p.provider} (${p.file}): "${i.description}"${i.providerState ? ` given ${i.providerState}` : ''}\n${i.message ?? 'failed'}`;
+      const failure = i.status === 'fail' ? `\n      <failure message="${attr(i.message ?? 'failed')}" type="pact">${escapeXml(body)}</failure>` : '';
+      return `    <testcase classname="${attr(`${classname}.pact.${p.consumer}`)}" name="${attr(i.description)}" time="0">\n      <properties>${props.join('')}</properties>${failure}\n    </testcase>`;
+    }),
+  );
+}
+
 /** `kind after N requests: reason`. */
 function describeStop(stop: RunStop): string {
   return `${stop.kind} after ${stop.afterRequests} requests: ${stop.reason}`;
@@ -107,11 +120,13 @@ function runCase(report: Report, classname: string): string | undefined {
 /** Renders report.json as JUnit XML (one testsuite, one testcase per rule, and `run` when the run stopped early). */
 export function renderJunit(report: Report): string {
   const rules = report.rules;
-  const failures = rules.filter((r) => r.status === 'fail').length;
+  const pactFailures = (report.pact ?? []).reduce((n, p) => n + p.interactions.filter((i) => i.status === 'fail').length, 0);
+  const failures = rules.filter((r) => r.status === 'fail').length + pactFailures;
   const skipped = rules.filter((r) => r.status === 'not-run').length;
   const classname = `${report.tool.name}`;
   const run = runCase(report, classname);
-  const tests = rules.length + (run ? 1 : 0);
+  const pacts = pactCases(report, classname);
+  const tests = rules.length + (run ? 1 : 0) + pacts.length;
   const errors = run ? 1 : 0;
   const time = seconds(report.durationMs);
   const suiteName = `${report.tool.name} ${report.tool.version}`;
@@ -130,7 +145,7 @@ export function renderJunit(report: Report): string {
   if (report.restore) suiteProps.push(property('restore', `${report.restore.outcome}: ${report.restore.message}`));
   if (report.sha256) suiteProps.push(property('report.sha256', report.sha256));
   for (const note of report.notes) suiteProps.push(property('note', note));
-  const cases = [...(run ? [run] : []), ...rules.map((r) => testcase(r, `${classname}.${r.level}`, report.stop))].join('\n');
+  const cases = [...(run ? [run] : []), ...rules.map((r) => testcase(r, `${classname}.${r.level}`, report.stop)), ...pacts].join('\n');
   return (
     `<?xml version="1.0" encoding="UTF-8"?>\n` +
     `<testsuites name="${attr(report.tool.name)}" tests="${tests}" failures="${failures}" errors="${errors}" skipped="${skipped}" time="${time}">\n` +

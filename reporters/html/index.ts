@@ -11,6 +11,7 @@
  */
 import type { Report, RuleResult } from '../../src/report/types.js';
 import { inlineScript } from './assets.js';
+import { renderBaseline } from './baseline.js';
 import { resetBodyIds } from './body.js';
 import { renderCoverage } from './coverage.js';
 import { renderFindings } from './findings.js';
@@ -51,6 +52,7 @@ export function render(report: Report): string {
     renderTested(report, integrity.line) +
     renderRules(report, anchors) +
     renderFindings(report, anchors) +
+    renderBaseline(report) +
     renderCoverage(report.coverage) +
     renderLatency(report.latency) +
     (report.pact ? renderPact(report.pact) : '') +

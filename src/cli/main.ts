@@ -6,13 +6,21 @@
  */
 import { ExitCode, isConformanceError, UsageError } from '../errors.js';
 import { toolName, toolVersion } from '../version.js';
-import { helpText, runOptions, targetOptions } from './options.js';
+import { configFileOptions, helpText, runOptions, targetOptions } from './options.js';
 import { parseFlags, resolveRunConfig } from './parse.js';
 
 async function run(argv: string[]): Promise<number> {
-  const { values, positionals } = parseFlags(argv, runOptions);
+  const { values, positionals } = parseFlags(argv, [...runOptions, ...configFileOptions]);
   if (positionals.length > 0) throw new UsageError(`run takes no arguments, got ${JSON.stringify(positionals[0])}`);
-  const config = resolveRunConfig(values, process.env, runOptions);
+  // Flag, then environment, then the config file, then the default.
+  const { layerRunOptions, resolveWithFileLines } = await import('../config/config-layers.js');
+  const layered = layerRunOptions(values, process.env, runOptions, process.cwd());
+  const config = resolveWithFileLines(layered, () => resolveRunConfig(layered.values, process.env, runOptions));
+  if (values['print-config'] === true) {
+    const { formatConfig } = await import('../config/print-config.js');
+    process.stdout.write(formatConfig(layered, runOptions, process.env));
+    return ExitCode.conforms;
+  }
   const { runCommand } = await import('./run.js');
   return runCommand(config);
 }
@@ -33,12 +41,14 @@ async function serve(argv: string[]): Promise<number> {
 }
 
 async function verifyPact(argv: string[]): Promise<number> {
-  const { values } = parseFlags(argv, targetOptions, { pact: { type: 'string' } });
+  const { values } = parseFlags(argv, targetOptions, { pact: { type: 'string' }, 'no-progress': { type: 'boolean' } });
   const pact = values.pact as string | undefined;
   if (!pact) throw new UsageError('verify-pact needs --pact FILE|DIR');
   const config = resolveRunConfig(values, process.env, targetOptions);
+  // Report files only when asked for (--report-dir or SO_REPORT_DIR), never over a run's reports/ by default.
+  const reportDir = values['report-dir'] !== undefined || process.env.SO_REPORT_DIR ? config.reportDir : undefined;
   const { verifyPactCommand } = await import('./verify-pact.js');
-  return (await verifyPactCommand({ pact, config, out: process.stdout })).exitCode;
+  return (await verifyPactCommand({ pact, config, out: process.stdout, ...(reportDir !== undefined ? { reportDir } : {}) })).exitCode;
 }
 
 async function checkPact(argv: string[]): Promise<number> {
@@ -49,14 +59,32 @@ async function checkPact(argv: string[]): Promise<number> {
   return checkPactCommand({ pact, ...(values.spec ? { specPath: values.spec as string } : {}), out: process.stdout });
 }
 
+/** `report site DIR... --out SITE`: a static site over many runs. */
+async function reportSite(argv: string[]): Promise<number> {
+  const { values, positionals } = parseFlags(argv, [], { out: { type: 'string' } });
+  const { reportSiteCommand } = await import('./report-site.js');
+  return reportSiteCommand({ inputs: positionals, outDir: values.out as string | undefined, out: process.stdout });
+}
+
 async function report(argv: string[]): Promise<number> {
+  if (argv[0] === 'site') return reportSite(argv.slice(1));
+  if (argv[0] === 'diff') return (await import('./report-diff.js')).reportDiffCommand(argv.slice(1), process.stdout);
   const { values, positionals } = parseFlags(argv, [], { verify: { type: 'boolean' }, 'report-dir': { type: 'string' } });
   if (positionals.length === 0) throw new UsageError('report needs at least one report.json');
   const { reportCommand } = await import('./report.js');
   return reportCommand({ files: positionals, outDir: (values['report-dir'] as string | undefined) ?? 'reports', verify: values.verify === true, out: process.stdout });
 }
 
-const commands: Record<string, (argv: string[]) => Promise<number>> = { run, serve, 'verify-pact': verifyPact, 'check-pact': checkPact, report };
+async function verify(argv: string[]): Promise<number> {
+  const { values, positionals } = parseFlags(argv, [], { key: { type: 'string' } });
+  const key = values.key as string | undefined;
+  if (key === undefined || key.trim() === '') throw new UsageError('verify needs --key PUBLIC.pem (the public key of the --sign-key that signed the run)');
+  if (positionals.length !== 1) throw new UsageError(`verify takes one report folder (or its report.intoto.jsonl), got ${positionals.length}`);
+  const { verifyCommand } = await import('./verify.js');
+  return verifyCommand({ keyPath: key, path: positionals[0]!, out: process.stdout });
+}
+
+const commands: Record<string, (argv: string[]) => Promise<number>> = { run, serve, 'verify-pact': verifyPact, 'check-pact': checkPact, report, verify };
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;

@@ -9,6 +9,10 @@ export interface OptionSpec {
   description: string;
   default?: string;
   repeatable?: boolean;
+  /** The value of a flag given without one (`--har` alone is `--har counterexamples`). */
+  impliedValue?: string;
+  /** A secret: --print-config redacts it, and a config file may give it as `${ENV}` references. */
+  secret?: boolean;
 }
 
 export const targetOptions: OptionSpec[] = [
@@ -18,6 +22,7 @@ export const targetOptions: OptionSpec[] = [
     env: 'SO_AUTH',
     value: 'SCHEME:CREDENTIAL',
     repeatable: true,
+    secret: true,
     description: 'basic:USER:PASSWORD, soticket:TICKET or bearer:TOKEN; repeat for several (SO_AUTH: comma-separated)',
   },
   {
@@ -26,12 +31,12 @@ export const targetOptions: OptionSpec[] = [
     value: 'CMD',
     description: 'A command that prints one SCHEME:CREDENTIAL line; run at the start and whenever a ticket or token expires (SO_AUTH_SCHEME tells it which)',
   },
-  { flag: 'session-cookie', env: 'SO_SESSION_COOKIE', value: 'COOKIE', description: 'A browser session\'s Cookie header (with --xsrf-token)' },
-  { flag: 'xsrf-token', env: 'SO_XSRF_TOKEN', value: 'TOKEN', description: 'The XSRF-TOKEN cookie value of that session' },
-  { flag: 'app-token', env: 'SO_APP_TOKEN', value: 'TOKEN', description: 'SO-AppToken (Online, with a ticket)' },
+  { flag: 'session-cookie', env: 'SO_SESSION_COOKIE', value: 'COOKIE', secret: true, description: 'A browser session\'s Cookie header (with --xsrf-token)' },
+  { flag: 'xsrf-token', env: 'SO_XSRF_TOKEN', value: 'TOKEN', secret: true, description: 'The XSRF-TOKEN cookie value of that session' },
+  { flag: 'app-token', env: 'SO_APP_TOKEN', value: 'TOKEN', secret: true, description: 'SO-AppToken (Online, with a ticket)' },
   { flag: 'person-id', env: 'SO_PERSON_ID', value: 'N', description: 'A person whose image the run may replace; it is saved first and restored after' },
   { flag: 'timeout', env: 'SO_TIMEOUT', value: 'MS', description: 'Per-request timeout (the whole exchange: headers and body)', default: '30000' },
-  { flag: 'report-dir', env: 'SO_REPORT_DIR', value: 'DIR', description: 'Where report.json, report.html and junit.xml go', default: 'reports' },
+  { flag: 'report-dir', env: 'SO_REPORT_DIR', value: 'DIR', description: 'Where report.json, report.html, junit.xml and ctrf.json go', default: 'reports' },
   { flag: 'spec', env: 'SO_SPEC', value: 'PATH', description: 'Another OpenAPI document to test against', default: 'spec/person-image.openapi.yaml' },
 ];
 
@@ -46,8 +51,23 @@ export const runOptions: OptionSpec[] = [
   { flag: 'dry-run', description: 'Print the plan (rules, cases, requests, bytes, duration at the rate) and send nothing' },
   { flag: 'only', env: 'SO_ONLY', value: 'RULE,...', description: 'Run only these rules (ids of spec/rules.yaml)' },
   { flag: 'pact', env: 'SO_PACT', value: 'FILE|DIR', description: 'Also verify these Pact files; the results join the report' },
+  { flag: 'baseline', env: 'SO_BASELINE', value: 'FILE', description: 'Accepted findings (JSON or YAML list of {rule, reason, expires: YYYY-MM-DD}): shown, but they do not fail the verdict until they expire' },
   { flag: 'shard', env: 'SO_SHARD', value: 'I/N', description: 'Run the I-th of N shards of the case families; merge with the report command' },
   { flag: 'no-progress', description: 'No progress lines on stderr' },
+  {
+    flag: 'har',
+    env: 'SO_HAR',
+    value: '[all]',
+    impliedValue: 'counterexamples',
+    description: 'Also write exchanges.har (HAR 1.2, redacted): the counterexamples\' exchanges; `all`: every exchange of the run, streamed (SO_HAR: counterexamples or all)',
+  },
+  { flag: 'sign-key', env: 'SO_SIGN_KEY', value: 'FILE', description: 'PEM private key (Ed25519 or ECDSA P-256): sign the reports into report.intoto.jsonl (check with verify)' },
+];
+
+/** The options of `run` about its config file; not keys of the file themselves. */
+export const configFileOptions: OptionSpec[] = [
+  { flag: 'config', env: 'SO_CONFIG', value: 'FILE', description: 'Config file (JSON or YAML) holding options of run', default: 'person-image-conformance.config.json, .yaml or .yml in the working directory' },
+  { flag: 'print-config', description: 'Print the merged options (secrets redacted) and where each came from: flag, env, file or default; send nothing' },
 ];
 
 export const helpText = (name: string): string => {
@@ -62,19 +82,29 @@ export const helpText = (name: string): string => {
   return `${name} — conformance suite for PUT /api/v1/Person/{personId}/Image
 
 Usage:
-  ${name} run [options]            Run the conformance suite; writes report.json, report.html, junit.xml
+  ${name} run [options]            Run the conformance suite; writes report.json, report.html, junit.xml, ctrf.json
   ${name} serve [--port N] [--host H] [--json]
                                    Start the embedded reference target alone (--port 0: any free port)
-  ${name} verify-pact --pact FILE|DIR [target options]
-                                   Verify Pact contracts against the target (embedded by default)
+  ${name} verify-pact --pact FILE|DIR [target options] [--no-progress]
+                                   Verify Pact contracts against the target (embedded by default);
+                                   with --report-dir, also writes the report files there
   ${name} check-pact --pact FILE   Check a pact against the OpenAPI description, offline
   ${name} report FILE... [--report-dir DIR]
-                                   Re-render report.html and junit.xml from report.json (several: merge shards)
+                                   Re-render report.html, junit.xml and ctrf.json from report.json (several: merge shards)
   ${name} report --verify FILE     Tell an untouched report.json from an edited one
+  ${name} report site DIR... --out SITE
+                                   A static site over many runs (report.json files or folders): verdicts, rules x runs, latency
+  ${name} report diff OLD.json NEW.json [--json | --markdown]
+                                   What changed between two runs; exit 1 when NEW has a MUST failure OLD did not
+  ${name} verify --key PUBLIC.pem REPORT_DIR
+                                   Check report.intoto.jsonl: the signature holds and every report file matches
   ${name} --help | --version
 
 Options of run (each also an environment variable, so secrets stay out of shell history):
 ${table(runOptions)}
+
+Config file (keys are the options above without the dashes; a flag wins over its variable, the variable over the file):
+${table(configFileOptions)}
 
 Examples:
   # Against the embedded reference target (no installation needed):

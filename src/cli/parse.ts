@@ -1,6 +1,8 @@
 /** Turns flags and environment variables into a RunConfig, with one clear error for each mistake. */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { loadSigningKey } from '../attest/keys.js';
+import { readBaselineFile } from '../config/baseline-file.js';
 import { parseAuth, type Credential } from '../config/credentials.js';
 import { defaults, type RunConfig } from '../config/run-config.js';
 import { ConfigError, UsageError } from '../errors.js';
@@ -10,12 +12,42 @@ export { parseAuth };
 
 export type ParsedValues = Record<string, string | string[] | boolean | undefined>;
 
+/**
+ * `--runs -1` as `--runs=-1`: Node's parseArgs calls a value that starts with a dash ambiguous,
+ * but a negative number after an option that takes a value is that value, and meets its range check.
+ */
+function joinNegativeNumbers(argv: string[], options: Record<string, { type: 'string' | 'boolean' }>): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--') return [...out, ...argv.slice(i)];
+    const next = argv[i + 1];
+    const takesValue = arg.startsWith('--') && options[arg.slice(2)]?.type === 'string';
+    if (takesValue && next !== undefined && /^-\.?\d/.test(next)) {
+      out.push(`${arg}=${next}`);
+      i++;
+    } else out.push(arg);
+  }
+  return out;
+}
+
+/** `--flag` with no value after it (the end, or another `-…` next) becomes `--flag=VALUE` for an option with an implied value (`--har`). */
+function withImpliedValues(argv: string[], table: OptionSpec[]): string[] {
+  const implied = new Map<string, string>(table.flatMap((o) => (o.impliedValue !== undefined ? [[`--${o.flag}`, `--${o.flag}=${o.impliedValue}`] as const] : [])));
+  const end = argv.indexOf('--');
+  return argv.map((arg, i) => {
+    const next = argv[i + 1];
+    const bare = implied.has(arg) && (end === -1 || i < end) && (next === undefined || next.startsWith('-'));
+    return bare ? implied.get(arg)! : arg;
+  });
+}
+
 /** Parses argv against the option table; unknown flags and missing values are usage errors. */
 export function parseFlags(argv: string[], table: OptionSpec[], extra: Record<string, { type: 'string' | 'boolean'; multiple?: boolean }> = {}): { values: ParsedValues; positionals: string[] } {
   const options: Record<string, { type: 'string' | 'boolean'; multiple?: boolean }> = { ...extra };
   for (const o of table) options[o.flag] = o.value ? { type: 'string', ...(o.repeatable ? { multiple: true } : {}) } : { type: 'boolean' };
   try {
-    const { values, positionals } = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+    const { values, positionals } = parseArgs({ args: joinNegativeNumbers(withImpliedValues(argv, table), options), options, allowPositionals: true, strict: true });
     return { values: values as ParsedValues, positionals };
   } catch (e) {
     throw new UsageError((e as Error).message.replace(/^TypeError \[[A-Z_]+\]: /, '').split('\n')[0]!);
@@ -26,7 +58,7 @@ export function parseFlags(argv: string[], table: OptionSpec[], extra: Record<st
  * Options that decide what is tested: an empty value (an unset CI variable, `--target ''`) is a
  * usage error, never a silent fall-back to the default (for --target: the embedded reference target).
  */
-const MUST_NOT_BE_EMPTY = new Set(['target', 'auth', 'auth-command', 'session-cookie', 'xsrf-token', 'app-token', 'person-id']);
+const MUST_NOT_BE_EMPTY = new Set(['target', 'auth', 'auth-command', 'session-cookie', 'xsrf-token', 'app-token', 'person-id', 'baseline', 'sign-key']);
 
 /** The value of an option: the flag, else its environment variable. */
 function pick(values: ParsedValues, env: NodeJS.ProcessEnv, table: OptionSpec[], flag: string): string | string[] | undefined {
@@ -68,6 +100,27 @@ export function splitAuthEnv(value: string): string[] {
     else out.push(piece.trim());
   }
   return out.filter((s) => s.length > 0);
+}
+
+/** `--har` / SO_HAR: `counterexamples` (the flag alone; SO_HAR also `1` or `true`) or `all`; `0` or `false` in SO_HAR: none. */
+function harMode(raw: string | undefined): RunConfig['har'] {
+  if (raw === undefined) return undefined;
+  const v = raw.trim().toLowerCase();
+  if (v === 'counterexamples' || v === '1' || v === 'true') return 'counterexamples';
+  if (v === 'all') return 'all';
+  if (v === '0' || v === 'false') return undefined;
+  throw new UsageError(`--har (SO_HAR) takes no value (the counterexamples' exchanges) or \`all\` (every exchange), not ${JSON.stringify(raw)}`);
+}
+
+/** `--sign-key FILE` (SO_SIGN_KEY): read and checked here, before the run sends anything; a bad key is exit 2, never a run left unsigned. */
+function signKeyOf(values: ParsedValues, env: NodeJS.ProcessEnv, table: OptionSpec[]): Pick<RunConfig, 'signKey'> {
+  const path = pick(values, env, table, 'sign-key') as string | undefined;
+  return path === undefined ? {} : { signKey: loadSigningKey(path) };
+}
+
+/** `--baseline FILE` (SO_BASELINE): read and checked here, before the run sends anything (its rule ids once the catalogue is loaded). */
+function withBaseline(config: RunConfig, file: string | string[] | undefined): void {
+  if (typeof file === 'string') config.baseline = readBaselineFile(file);
 }
 
 export function resolveRunConfig(values: ParsedValues, env: NodeJS.ProcessEnv, table: OptionSpec[]): RunConfig {
@@ -124,5 +177,9 @@ export function resolveRunConfig(values: ParsedValues, env: NodeJS.ProcessEnv, t
     if (!pem.includes('-----BEGIN CERTIFICATE-----')) throw new ConfigError(`--ca ${caFile}: no PEM certificate in it`);
     config.ca = pem;
   }
+  const har = harMode(pick(values, env, table, 'har') as string | undefined);
+  if (har !== undefined) config.har = har;
+  withBaseline(config, pick(values, env, table, 'baseline'));
+  Object.assign(config, signKeyOf(values, env, table));
   return config;
 }

@@ -33,7 +33,7 @@ async function readJson(file: string): Promise<unknown> {
 }
 
 /** Reads and validates one report.json. */
-async function readReport(file: string): Promise<Report> {
+export async function readReport(file: string): Promise<Report> {
   return parseReport(await readJson(file), file);
 }
 

@@ -1,8 +1,11 @@
 /** `person-image-conformance run`: the conformance run, its reports, and the verdict line. */
-import { assertWritableDir, writeReports } from '../../reporters/write.js';
+import { assertWritableDir, writeCounterexampleHar, writeReports } from '../../reporters/write.js';
+import { writeAttestation } from '../attest/sign.js';
+import { writeGithubActionsOutput } from '../ci/github-actions.js';
 import type { RunConfig } from '../config/run-config.js';
 import { ExitCode, InterruptedError } from '../errors.js';
 import type { Report } from '../report/types.js';
+import { baselineSummary } from '../run/baseline.js';
 import { runConformance, type EngineOptions } from '../run/engine.js';
 import { isLoopbackUrl } from '../run/loopback.js';
 import { silentProgress, terminalProgress } from '../run/progress.js';
@@ -24,6 +27,7 @@ function verdictLine(report: Report, html: string): string {
     `(${report.rules.filter((r) => r.status === 'pass').length} rules pass` +
     (failing.length ? `, failing: ${failing.join(', ')}` : '') +
     (warning.length ? `, warnings: ${warning.join(', ')}` : '') +
+    baselineSummary(report.baseline) +
     (report.stop && notRun ? `, ${notRun} not run` : '') +
     `; ${report.requests} requests in ${(report.durationMs / 1000).toFixed(1)} s) — ${html}\n` +
     (report.stop ? `stopped early: ${report.stop.reason}\n` : '')
@@ -54,8 +58,16 @@ export async function runCommand(config: RunConfig, out: NodeJS.WritableStream =
     progress.note(`person-image-conformance: seed ${config.seed}, ${config.runs} cases per family${config.target ? `, target ${config.target}` : ', embedded reference target'}`);
     const report = await runConformance(config, { ...engine, progress, signal: controller.signal });
     const files = await writeReports(report, config.reportDir);
+    // `--har`: the counterexamples' exchanges, from the report (`--har all` streamed every exchange during the run).
+    if (config.har === 'counterexamples') await writeCounterexampleHar(report, config.reportDir);
     for (const n of report.notes) progress.note(`  ${n}`);
     out.write(verdictLine(report, files.html));
+    // Job summary and annotations under GitHub Actions (also for a run that stopped early); the verdict line stays first on stdout.
+    await writeGithubActionsOutput(report, config.reportDir, process.env, out);
+    if (config.signKey) {
+      const attestation = await writeAttestation(report, config.reportDir, [files.json, files.html, files.junit], config.signKey);
+      out.write(`attestation: ${attestation} (signed, keyid ${config.signKey.keyid})\n`);
+    }
     return exitCodeOf(report);
   } catch (e) {
     // A signal that came before the run could start (the pre-flight) still exits 130.

@@ -3,18 +3,27 @@
  * the target (the embedded reference target when none is configured) with the Pact Verifier.
  * Exit 0 when every interaction holds, 1 when any fails; configuration and connectivity
  * problems throw (exit 2). With PACT_BROKER_BASE_URL set, results are published to the broker
- * (see src/pact/broker.ts for the variables; secrets are never printed).
+ * (see src/pact/broker.ts for the variables; secrets are never printed). The Pact Verifier's own
+ * report is printed unless progress is off (`--no-progress`), in colour only on a terminal
+ * without NO_COLOR. With a report directory, report.json, report.html and junit.xml of the
+ * verification are written there (verify-pact-report.ts).
  */
 import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import { assertWritableDir, writeReports } from '../../reporters/write.js';
 import type { RunConfig } from '../config/run-config.js';
 import { ExitCode } from '../errors.js';
-import type { PactResult } from '../report/types.js';
+import type { ImageRestore, PactResult } from '../report/types.js';
 import { brokerConfigFromEnv, describeBroker, servedBy } from '../pact/broker.js';
 import { pactSources } from '../pact/pact-file.js';
 import { verifyPacts } from '../pact/verifier.js';
 import { openTarget } from '../run/target.js';
 import { TargetSession } from '../transport/target-session.js';
 import { loadSpec } from '../spec/load.js';
+import { verifyPactReport } from './verify-pact-report.js';
+
+/** Where the verify-pact output goes: a terminal, a pipe or a file (colour only on a terminal). */
+type Out = NodeJS.WritableStream & { isTTY?: boolean };
 
 function printResult(out: NodeJS.WritableStream, r: PactResult): void {
   const passed = r.interactions.filter((i) => i.status === 'pass').length;
@@ -24,11 +33,22 @@ function printResult(out: NodeJS.WritableStream, r: PactResult): void {
   }
 }
 
-export async function verifyPactCommand(opts: { pact: string; config: RunConfig; out: NodeJS.WritableStream }): Promise<{ exitCode: number; results: PactResult[] }> {
+export interface VerifyPactCommandOptions {
+  pact: string;
+  config: RunConfig;
+  out: Out;
+  /** Write report.json, report.html and junit.xml here (`--report-dir DIR` or SO_REPORT_DIR); none: no files. */
+  reportDir?: string;
+}
+
+export async function verifyPactCommand(opts: VerifyPactCommandOptions): Promise<{ exitCode: number; results: PactResult[] }> {
   process.env.PACT_DO_NOT_TRACK = 'true';
+  const started = new Date();
+  const t0 = performance.now();
   const files = pactSources(opts.pact);
   const broker = brokerConfigFromEnv();
   const spec = await loadSpec(opts.config.specPath);
+  if (opts.reportDir !== undefined) await assertWritableDir(opts.reportDir);
   if (broker) {
     opts.out.write(`${describeBroker(broker)}\n`);
     const local = files.filter((f) => !servedBy(broker, f));
@@ -36,15 +56,19 @@ export async function verifyPactCommand(opts: { pact: string; config: RunConfig;
   }
   const target = await openTarget(opts.config);
   const session = new TargetSession({ baseUrl: target.baseUrl, timeoutMs: opts.config.timeoutMs, concurrency: 1, runId: randomUUID(), ...(opts.config.ca ? { ca: opts.config.ca } : {}) });
+  const notes: string[] = [];
+  let restore: ImageRestore | undefined;
   let results: PactResult[];
   try {
     opts.out.write(`verifying ${files.length} pact${files.length === 1 ? '' : 's'} against ${target.embedded ? 'the embedded reference target' : target.baseUrl}\n`);
     results = await verifyPacts(target, spec.model, files, {
       session,
       ...(broker ? { broker } : {}),
+      ...(opts.config.progress ? { report: opts.out } : {}),
       timeoutMs: opts.config.timeoutMs,
       onResult: (r) => printResult(opts.out, r),
-      onNote: (n) => opts.out.write(`${n}\n`),
+      onNote: (n) => (notes.push(n), opts.out.write(`${n}\n`)),
+      onRestore: (r) => (restore = r),
     });
   } finally {
     await session.close();
@@ -52,5 +76,9 @@ export async function verifyPactCommand(opts: { pact: string; config: RunConfig;
   }
   const failed = results.filter((r) => r.status === 'fail').length;
   opts.out.write(failed === 0 ? `all ${results.length} pacts hold\n` : `${failed} of ${results.length} pacts do not hold\n`);
+  if (opts.reportDir !== undefined) {
+    const report = verifyPactReport({ spec, config: opts.config, target, results, notes, started, durationMs: performance.now() - t0, ownRequests: session.requestCount, ...(restore ? { restore } : {}) });
+    opts.out.write(`report: ${(await writeReports(report, opts.reportDir)).html}\n`);
+  }
   return { exitCode: failed === 0 ? ExitCode.conforms : ExitCode.doesNotConform, results };
 }

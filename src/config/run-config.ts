@@ -1,3 +1,5 @@
+import type { Baseline } from './baseline-file.js';
+import type { SigningKey } from '../attest/keys.js';
 import type { Credential } from './credentials.js';
 
 /** Everything a run needs, resolved from flags and environment variables. */
@@ -33,6 +35,12 @@ export interface RunConfig {
   maxUploadMb?: number;
   /** PEM of extra CA certificates trusted for the target (from --ca FILE). */
   ca?: string;
+  /** `--har`: exchanges.har of the counterexamples (written from the report), or of every exchange of the run (`--har all`, streamed). */
+  har?: 'counterexamples' | 'all';
+  /** Accepted findings (`--baseline FILE`): they do not fail the verdict until they expire (src/run/baseline.ts). */
+  baseline?: Baseline;
+  /** The key of `--sign-key FILE`, read and checked before the run: the reports are signed into report.intoto.jsonl (src/attest/). */
+  signKey?: SigningKey;
 }
 
 export const defaults = {

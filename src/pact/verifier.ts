@@ -1,14 +1,17 @@
 /**
  * Verifies pacts (ours or a partner's) against a target with the Pact Verifier: one Verifier run
- * per pact source, so each result belongs to one file. The configured person's image is saved
- * before and put back after (also when verification fails or throws); state handlers inject
- * the person's id; the request filter adds the credentials and the target's base path.
+ * per pact source, so each result belongs to one file, all in one child process
+ * (verifier-process.ts: pact's native core would print its coloured report straight to our
+ * stdout; the report is printed from the verifier's JSON instead, see verifier-output.ts). The
+ * configured person's image is saved before and put back after (also when verification fails or
+ * throws); state handlers inject the person's id; the request filter adds the credentials and the
+ * target's base path.
  */
 import { randomUUID } from 'node:crypto';
-import { Verifier } from '@pact-foundation/pact';
+import { stripVTControlCharacters } from 'node:util';
 import type { Credential } from '../config/credentials.js';
 import { ConfigError, ConnectivityError, PactError } from '../errors.js';
-import type { PactInteractionResult, PactResult } from '../report/types.js';
+import type { ImageRestore, PactInteractionResult, PactResult } from '../report/types.js';
 import type { OpenTarget } from '../run/target.js';
 import type { SpecModel } from '../spec/model.js';
 import { authHeaders } from '../transport/auth-headers.js';
@@ -16,8 +19,9 @@ import { restoreImage, snapshotImage, type ImageSessionContext, type ImageSnapsh
 import { TargetSession } from '../transport/target-session.js';
 import { publishOptions, servedBy, type BrokerConfig } from './broker.js';
 import { isUrl, readPactFile, type PactDocument } from './pact-file.js';
-import { requestFilter } from './request-filter.js';
-import { stateHandlers, type VerificationState } from './states.js';
+import { writeVerifierReport, type ReportStream } from './verifier-output.js';
+import { runVerifierProcess } from './verifier-process.js';
+import type { PactLogLevel, VerifierJob } from './verifier-protocol.js';
 
 export interface VerifyPactsOptions {
   /** Publish results to this broker, for the pacts fetched from it (URLs under its base URL). */
@@ -25,7 +29,14 @@ export interface VerifyPactsOptions {
   /** Per request; default 30 s. */
   timeoutMs?: number;
   /** Pact's own log level; default 'error'. */
-  logLevel?: 'error' | 'warn' | 'info' | 'debug' | 'trace';
+  logLevel?: PactLogLevel;
+  /**
+   * Where the Pact Verifier's own report ("Verifying a pact between ...") goes, coloured only on a
+   * terminal without NO_COLOR (verifier-output.ts); without it the report is not shown.
+   */
+  report?: ReportStream;
+  /** Called with what became of the person's image after verification. */
+  onRestore?: (restore: ImageRestore) => void;
   /** Called after each pact source with its result. */
   onResult?: (result: PactResult) => void;
   /** Called with notes worth telling (image saved and restored). */
@@ -41,8 +52,6 @@ interface VerifierJson {
   errors?: { interaction?: string; mismatch?: { type?: string; message?: string; mismatches?: { mismatch?: string; path?: string; type?: string }[] } }[];
   output?: string[];
 }
-
-const ANSI = /\u001b\[[0-9;]*m/g;
 
 function parseVerifierJson(text: string): VerifierJson | undefined {
   try {
@@ -68,7 +77,7 @@ function mismatchText(e: NonNullable<VerifierJson['errors']>[number]): string {
 
 /** Turns the verifier's JSON into our result shape. */
 function toPactResult(file: string, pact: Pick<PactDocument, 'consumer' | 'provider' | 'interactions'> | undefined, json: VerifierJson): PactResult {
-  const names = (json.output ?? []).join('\n').replace(ANSI, '');
+  const names = stripVTControlCharacters((json.output ?? []).join('\n'));
   const between = /Verifying a pact between (.+?) and (.+?)\s*$/m.exec(names);
   const consumer = pact?.consumer.name ?? between?.[1] ?? 'unknown';
   const provider = pact?.provider.name ?? between?.[2] ?? 'unknown';
@@ -114,59 +123,64 @@ export async function verifyPacts(target: OpenTarget, model: SpecModel, files: s
   }
 }
 
+/** The child's job: the target, the first credential, and each pact with its broker options. */
+function verifierJob(target: OpenTarget, model: SpecModel, files: string[], personId: number, opts: VerifyPactsOptions): VerifierJob {
+  const base = new URL(target.baseUrl);
+  return {
+    providerBaseUrl: base.origin,
+    basePath: base.pathname.replace(/\/+$/, ''),
+    pacts: files.map((file) => ({ file, ...(opts.broker && servedBy(opts.broker, file) ? { publish: publishOptions(opts.broker) } : {}) })),
+    logLevel: opts.logLevel ?? 'error',
+    timeoutMs: opts.timeoutMs ?? 30_000,
+    personId,
+    model,
+    credential: firstCredential(target),
+    ...(target.appToken ? { appToken: target.appToken } : {}),
+  };
+}
+
+/** Runs the verifier's child process and turns each pact's outcome into a result (its report printed to `opts.report`). */
+async function verifyInChild(job: VerifierJob, pacts: Map<string, PactDocument | undefined>, opts: VerifyPactsOptions): Promise<PactResult[]> {
+  const results: PactResult[] = [];
+  await runVerifierProcess(job, (m) => {
+    if (m.kind === 'warning') return opts.onNote?.(`warning: ${m.text}`);
+    const json = parseVerifierJson(m.outcome);
+    if (!json && m.rejected) throw new PactError(`verifying ${m.file} could not run: ${m.outcome.split('\n')[0]}`);
+    if (opts.report) writeVerifierReport(opts.report, json?.output ?? []);
+    const result = toPactResult(m.file, pacts.get(m.file), json ?? {});
+    results.push(result);
+    opts.onResult?.(result);
+  });
+  return results;
+}
+
 async function verifyWith(session: TargetSession, target: OpenTarget, model: SpecModel, files: string[], opts: VerifyPactsOptions): Promise<PactResult[]> {
   process.env.PACT_DO_NOT_TRACK = 'true';
   if (target.personId === undefined) throw new ConfigError('pact verification needs a person whose image it may replace: --person-id (or SO_PERSON_ID)');
   const personId = target.personId;
   const credential = firstCredential(target);
   // Read local pacts first: a file that is no pact fails here, before the target is touched.
-  const pacts = files.map((file) => ({ file, pact: isUrl(file) ? undefined : readPactFile(file) }));
-  const base = new URL(target.baseUrl);
+  const pacts = new Map(files.map((file) => [file, isUrl(file) ? undefined : readPactFile(file)]));
+  const job = verifierJob(target, model, files, personId, opts);
   const imageCtx: ImageSessionContext = { session, model, headers: authHeaders(model, credential, target.appToken) };
   const snapshot: ImageSnapshot = await snapshotImage(imageCtx, personId);
   opts.onNote?.(`person ${personId}'s image saved before verification${snapshot.image ? ` (${snapshot.image.bytes.length} bytes)` : ' (none)'}`);
-  const state: VerificationState = { refuseCredentials: false, seen: [] };
-  const results: PactResult[] = [];
   let failed = true;
   try {
-    for (const { file, pact } of pacts) {
-      const verifier = new Verifier({
-        providerBaseUrl: base.origin,
-        pactUrls: [file],
-        logLevel: opts.logLevel ?? 'error',
-        timeout: opts.timeoutMs ?? 30_000,
-        stateHandlers: stateHandlers({ personId, personIdName: model.personIdParameter.name, state, onWarning: (m) => opts.onNote?.(`warning: ${m}`) }),
-        requestFilter: requestFilter({
-          model,
-          basePath: base.pathname.replace(/\/+$/, ''),
-          credential,
-          ...(target.appToken ? { appToken: target.appToken } : {}),
-          state,
-        }),
-        ...(opts.broker && servedBy(opts.broker, file) ? publishOptions(opts.broker) : {}),
-      } as ConstructorParameters<typeof Verifier>[0]);
-      let json: VerifierJson | undefined;
-      try {
-        json = parseVerifierJson(await verifier.verifyProvider());
-      } catch (e) {
-        json = parseVerifierJson((e as Error).message);
-        if (!json) throw new PactError(`verifying ${file} could not run: ${String((e as Error).message).split('\n')[0]}`);
-      }
-      const result = toPactResult(file, pact, json ?? {});
-      results.push(result);
-      opts.onResult?.(result);
-    }
+    const results = await verifyInChild(job, pacts, opts);
     failed = false;
+    return results;
   } finally {
     try {
       // (Not inside `onNote?.(...)`: optional chaining would skip the restore when there is no onNote.)
       const restored = await restoreImage(imageCtx, snapshot);
       opts.onNote?.(restored.message);
+      opts.onRestore?.(restored);
     } catch (e) {
+      opts.onRestore?.({ outcome: 'failed', message: (e as Error).message });
       // Never hide the error that ended verification behind one from the restore.
       if (!failed) throw new ConnectivityError((e as Error).message);
       opts.onNote?.(`warning: ${(e as Error).message}`);
     }
   }
-  return results;
 }

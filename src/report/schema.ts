@@ -152,6 +152,22 @@ export const imageRestoreSchema = {
   },
 } as const;
 
+const baselineResultSchema = {
+  type: 'object',
+  description: 'One entry of the baseline the run was given (`--baseline FILE`): an accepted finding.',
+  required: ['rule', 'reason', 'expires', 'expired', 'hidden'],
+  properties: {
+    rule: { ...str, description: 'The rule whose finding is accepted.' },
+    reason: { ...str, description: 'Why it is accepted, as the baseline file says.' },
+    expires: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'The last day (UTC) the entry is in force.' },
+    expired: { type: 'boolean', description: 'True when the run started after that day: the finding counts in the verdict again.' },
+    hidden: {
+      type: 'boolean',
+      description: "True when the entry was in force and its rule failed or warned: the rule's status and message stay in the report, but the verdict counts a failure as a warning.",
+    },
+  },
+} as const;
+
 export const reportSchema = {
   $id: 'https://person-image-conformance/report.schema.json',
   type: 'object',
@@ -179,5 +195,6 @@ export const reportSchema = {
     notes: { type: 'array', items: str, description: 'Notes about the run that are not findings (e.g. the image restored).' },
     sha256: { ...sha256, description: 'sha256 over the canonical report without this field.' },
     shards: { type: 'array', items: shardSummarySchema, description: 'Present on a report merged from several runs: the inputs, in order.' },
+    baseline: { type: 'array', items: baselineResultSchema, description: 'Present when the run was given a baseline (`--baseline FILE`): each accepted finding and what it hid.' },
   },
 } as const;

@@ -20,10 +20,12 @@ import { loadSpec } from '../spec/load.js';
 import { loadRules, type Rule } from '../spec/rules.js';
 import { restoreImage, RestoreRefused, snapshotImage, type ImageSessionContext, type ImageSnapshot } from '../transport/image-snapshot.js';
 import { Redactor } from '../transport/redact.js';
-import { TargetSession } from '../transport/target-session.js';
+import { TargetSession, type SessionExchange } from '../transport/target-session.js';
 import { toolName, toolVersion } from '../version.js';
 import { runAuthCommand } from './auth-command.js';
+import { applyBaseline, checkBaselineRules } from './baseline.js';
 import { CredentialKeeper } from './credential-keeper.js';
+import { HarRecorder } from './har-recorder.js';
 import { isLoopbackUrl, REMOTE_DEFAULT_RATE, uploadBudgetBytes } from './loopback.js';
 import { preflight } from './preflight.js';
 import { silentProgress, type Progress } from './progress.js';
@@ -124,13 +126,14 @@ interface OpenRun {
 }
 
 /** Loads the spec and rules, checks what needs no request, opens the target and the session, starts the build worker. */
-async function openRun(config: RunConfig, options: EngineOptions): Promise<OpenRun> {
+async function openRun(config: RunConfig, options: EngineOptions, har: HarRecorder | undefined): Promise<OpenRun> {
   const started = new Date();
   const t0 = performance.now();
   const spec = await loadSpec(config.specPath);
   const rules = await loadRules();
   assertChecksMatchRules(rules);
   const selected = selectRules(rules, config.only);
+  checkBaselineRules(config.baseline, rules);
   checkPactFiles(config);
   const progress = options.progress ?? silentProgress;
   const target = await openTarget({ ...config, credentials: await startingCredentials(config) });
@@ -149,6 +152,7 @@ async function openRun(config: RunConfig, options: EngineOptions): Promise<OpenR
     ...(config.ca ? { ca: config.ca } : {}),
     ...(options.maxThrottleMs !== undefined ? { maxThrottleMs: options.maxThrottleMs } : {}),
     onThrottle: (status, ms) => progress.note(`  target answered ${status}; waiting ${Math.round(ms / 100) / 10} s as Retry-After asks`),
+    ...(har ? { onExchange: (e: SessionExchange) => har.record(e, redactor) } : {}),
   });
   const appToken = target.appToken ? { appToken: target.appToken } : {};
   const keeper = new CredentialKeeper(target.credentials, { model, redactor, ...appToken, ...(config.authCommand ? { authCommand: config.authCommand } : {}) });
@@ -192,7 +196,7 @@ async function judgeTarget(run: OpenRun, all: Family[], keep: (snapshot: ImageSn
   const s = run.state;
   const { session, model, credentials: keeper } = s.exec;
   const { target, config } = s;
-  if (target.personId === undefined) throw new UsageError('a remote target needs --person-id (SO_PERSON_ID): a person whose image the run may replace and restores');
+  if (target.personId === undefined) throw new UsageError('--target needs --person-id (SO_PERSON_ID) too: a person whose image the run may replace and restores (only the embedded reference target picks its own)');
   const personId = target.personId;
   await preflight({ session, model, credentials: keeper, imageInfoValidator: s.checkCtx.imageInfoValidator, redactor: s.redactor, baseUrl: target.baseUrl, personId, timeoutMs: config.timeoutMs });
   run.imageCtx.headers = keeper.readHeaders();
@@ -204,7 +208,9 @@ async function judgeTarget(run: OpenRun, all: Family[], keep: (snapshot: ImageSn
   if (config.pact === undefined || s.stop) return undefined;
   s.progress.note(`  verifying the pacts of ${config.pact}`);
   const onNote = (n: string) => s.notes.push(s.redactor.text(n));
-  const pact = await verifyPacts({ ...target, credentials: keeper.all() }, model, pactSources(config.pact), { session, timeoutMs: config.timeoutMs, onNote });
+  // The verifier's own report goes with the progress lines (stderr), plain unless on a terminal without NO_COLOR.
+  const report = config.progress ? { report: process.stderr } : {};
+  const pact = await verifyPacts({ ...target, credentials: keeper.all() }, model, pactSources(config.pact), { session, timeoutMs: config.timeoutMs, onNote, ...report });
   for (const p of pact) s.progress.note(`  pact ${p.file}: ${p.status === 'pass' ? 'holds' : 'does not hold'}`);
   return pact;
 }
@@ -232,10 +238,11 @@ function reportOf(run: OpenRun, all: readonly Family[], pact: PactResult[] | und
   const ran = new Set<string>(all.map((f) => f.name));
   const finished = (r: Rule) => r.exercisedBy.every((f) => !ran.has(f) || s.finished.has(f));
   const ruleResults = s.results.ruleResults(s.selected, finished);
+  const accepted = applyBaseline(config.baseline, ruleResults, run.started);
   return {
     schemaVersion: 1,
     tool: { name: toolName, version: toolVersion },
-    verdict: computeVerdict(ruleResults, pact, s.stop !== undefined),
+    verdict: computeVerdict(accepted.forVerdict, pact, s.stop !== undefined),
     spec: { file: spec.path.split('/').slice(-2).join('/'), sha256: spec.sha256 },
     seed: config.seed,
     target: { url: s.target.baseUrl, embedded: s.target.embedded },
@@ -258,23 +265,33 @@ function reportOf(run: OpenRun, all: readonly Family[], pact: PactResult[] | und
     ...(pact ? { pact } : {}),
     ...(s.stop ? { stop: s.stop } : {}),
     ...(restore ? { restore } : {}),
+    ...(accepted.entries ? { baseline: accepted.entries } : {}),
     notes: s.notes,
   };
 }
 
 export async function runConformance(config: RunConfig, options: EngineOptions = {}): Promise<Report> {
-  const run = await openRun(config, options);
+  // `--har all`: every exchange streamed to <report-dir>/exchanges.har (src/run/har-recorder.ts); kept only when the run has a report.
+  const har = config.har === 'all' ? await HarRecorder.open(config.reportDir, `every exchange of the run of seed ${config.seed}, redacted like report.json`) : undefined;
+  const run = await openRun(config, options, har).catch(async (e: unknown) => {
+    await har?.close(false);
+    throw e;
+  });
   const all: Family[] = [];
   let snapshot: ImageSnapshot | undefined;
   let restore: ImageRestore | undefined;
   let pact: PactResult[] | undefined;
+  let judged = false;
   try {
     pact = await judgeTarget(run, all, (saved) => (snapshot = saved));
+    judged = true;
   } finally {
     if (snapshot) restore = await restoreAfterRun(run, snapshot);
     run.state.builder.close();
     await run.state.exec.session.close();
     await run.state.target.close();
+    const harNote = await har?.close(judged);
+    if (harNote) run.state.notes.push(harNote);
   }
   return reportOf(run, all, pact, restore);
 }

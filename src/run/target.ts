@@ -51,7 +51,7 @@ export async function openTarget(config: Pick<RunConfig, 'target' | 'credentials
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError(`--target must be an http:// or https:// URL, not ${url.protocol}`);
   if (url.username || url.password) throw new ConfigError('--target must not hold credentials; use --auth or SO_AUTH');
-  if (config.credentials.length === 0) throw new ConfigError('a remote target needs credentials: --auth SCHEME:CREDENTIAL (or SO_AUTH), --auth-command, or --session-cookie with --xsrf-token');
+  if (config.credentials.length === 0) throw new ConfigError('--target needs credentials too: --auth SCHEME:CREDENTIAL (or SO_AUTH), --auth-command, or --session-cookie with --xsrf-token (only the embedded reference target brings its own)');
   return {
     baseUrl: url.href.replace(/\/+$/, ''),
     credentials: config.credentials,

@@ -17,7 +17,7 @@ import { deadline } from './interceptors/deadline.js';
 import { meter, type Meter } from './interceptors/meter.js';
 import { rateLimit } from './interceptors/rate-limit.js';
 import { retryAfter } from './interceptors/retry-after.js';
-import { runIdentity } from './interceptors/run-identity.js';
+import { RUN_ID_HEADER, runIdentity } from './interceptors/run-identity.js';
 import type { PolicyOptions } from './interceptors/types.js';
 import type { Observation } from './observation.js';
 import { RateLimiter } from './rate-limit.js';
@@ -43,6 +43,21 @@ export interface SessionOptions {
   maxUploadBytes?: number;
   /** Stops the run when the target looks sick; default: a CircuitBreaker with its defaults. */
   breaker?: CircuitBreaker;
+  /** Told of every exchange once it ended, and awaited: a slow recorder (`--har all`) slows the run instead of filling memory. */
+  onExchange?: (exchange: SessionExchange) => Promise<void>;
+}
+
+/** One request as it was sent and what came back, for a recorder of the run's exchanges. */
+export interface SessionExchange {
+  method: string;
+  /** The full URL. */
+  url: string;
+  /** The headers as sent, the run id and User-Agent included: credentials too, so redact before keeping any. */
+  headers: Record<string, string>;
+  body?: CaseBody;
+  /** When the request started (wall clock). */
+  startedAt: Date;
+  observation: Observation;
 }
 
 export interface WireRequest {
@@ -168,7 +183,9 @@ export class TargetSession {
       uploadBytes: bodySize(req.body),
       cut,
     };
+    const startedAt = new Date();
     const started = performance.now();
+    let o: Observation;
     try {
       const res = await request(this.options.baseUrl + req.path, {
         method: req.method as 'GET',
@@ -182,11 +199,16 @@ export class TargetSession {
       const { bytes, truncated } = await readCapped(res.body, req.maxResponseBytes ?? this.options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE, cut);
       const outHeaders: Record<string, string> = {};
       for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) outHeaders[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
-      return { status: res.statusCode, headers: outHeaders, body: bytes, bodyTruncated: truncated, durationMs: performance.now() - started };
+      o = { status: res.statusCode, headers: outHeaders, body: bytes, bodyTruncated: truncated, durationMs: performance.now() - started };
     } catch (e) {
       if (e instanceof ConformanceError) throw e;
-      return { headers: {}, body: Buffer.alloc(0), bodyTruncated: false, error: errorCode(e), durationMs: performance.now() - started };
+      o = { headers: {}, body: Buffer.alloc(0), bodyTruncated: false, error: errorCode(e), durationMs: performance.now() - started };
     }
+    if (this.options.onExchange) {
+      const sent = { 'user-agent': userAgent, [RUN_ID_HEADER]: this.options.runId, ...headers };
+      await this.options.onExchange({ method: req.method, url: this.options.baseUrl + req.path, headers: sent, ...(req.body ? { body: req.body } : {}), startedAt, observation: o });
+    }
+    return o;
   }
 
   async close(): Promise<void> {

@@ -33,10 +33,13 @@ function parse(xml: string): { suites: Record<string, string>; suite: Record<str
 describe('renderJunit', () => {
   it('has one testcase per rule; fail -> failure, warn -> system-out only, not-run -> skipped', () => {
     const report = failingReport();
-    const { suites, suite, cases } = parse(renderJunit(report));
+    const { suites, suite, cases: all } = parse(renderJunit(report));
+    // (The report's pact interactions are testcases too: see the pact test below.)
+    const cases = all.filter((c) => !c['@_classname'].includes('.pact.'));
+    const interactions = report.pact!.flatMap((p) => p.interactions);
     expect(cases.map((c) => c['@_name'])).toEqual(report.rules.map((r) => r.id));
-    expect(suites['@_tests']).toBe(String(report.rules.length));
-    expect(suites['@_failures']).toBe('4');
+    expect(suites['@_tests']).toBe(String(report.rules.length + interactions.length));
+    expect(suites['@_failures']).toBe(String(4 + interactions.filter((i) => i.status === 'fail').length));
     expect(suites['@_skipped']).toBe('1');
     expect(suite['@_errors']).toBe('0');
     for (const rule of report.rules) {
@@ -56,6 +59,20 @@ describe('renderJunit', () => {
       const props = Object.fromEntries(c.properties.property.map((p) => [p['@_name'], p['@_value']]));
       expect(props).toMatchObject({ level: rule.level, cases: String(rule.cases), failures: String(rule.failures) });
     }
+  });
+
+  it('each pact interaction is a testcase under <tool>.pact.<consumer>; a broken one is a failure of type pact', () => {
+    const report = failingReport();
+    const { cases } = parse(renderJunit(report));
+    const pactCases = cases.filter((c) => c['@_classname'].includes('.pact.'));
+    expect(pactCases.map((c) => [c['@_classname'], c['@_name'], c.failure ? 'fail' : 'pass'])).toEqual(
+      report.pact!.flatMap((p) => p.interactions.map((i) => [`person-image-conformance.pact.${p.consumer}`, i.description, i.status])),
+    );
+    const broken = pactCases.find((c) => c.failure)!;
+    expect(broken.failure!['@_type']).toBe('pact');
+    expect(broken.failure!['@_message']).toContain('expected status 400, got 404');
+    expect(broken.failure!['#text']).toContain('mobile-app -> superoffice-webapi (contracts/mobile-person-image.json): "an upload for person 0" given no person 0');
+    expect(Object.fromEntries(broken.properties.property.map((p) => [p['@_name'], p['@_value']]))).toEqual({ file: 'contracts/mobile-person-image.json', provider: 'superoffice-webapi', 'provider state': 'no person 0' });
   });
 
   it('a conforming report has no failures', () => {
