@@ -9,6 +9,8 @@ export default defineConfig({
     hookTimeout: 60_000,
     reporters: ['default'],
     // The CLIs the tests spawn with `--import tsx` would otherwise keep a cache in os.tmpdir() (tsx-<uid>).
-    env: { TSX_DISABLE_CACHE: '1' },
+    // Runs inside the tests must not write to the job summary or annotate when the suite itself
+    // runs under GitHub Actions (tests/ci/ sets these for the runs that check them).
+    env: { TSX_DISABLE_CACHE: '1', GITHUB_ACTIONS: '', GITHUB_STEP_SUMMARY: '', GITHUB_OUTPUT: '' },
   },
 });
