@@ -1,12 +1,12 @@
 #!/usr/bin/env node
 /**
- * The command line: run, serve, verify-pact, check-pact, report. Every error ends in one line
+ * The command line: run, serve, proxy, verify-pact, check-pact, report. Every error ends in one line
  * and an exit code (0 conforms, 1 does not conform, 2 usage/configuration/connectivity, 130
  * interrupted), never a stack trace.
  */
 import { ExitCode, isConformanceError, UsageError } from '../errors.js';
 import { toolName, toolVersion } from '../version.js';
-import { configFileOptions, helpText, runOptions, targetOptions } from './options.js';
+import { configFileOptions, helpText, proxyOptions, runOptions, targetOptions } from './options.js';
 import { parseFlags, resolveRunConfig } from './parse.js';
 
 async function run(argv: string[]): Promise<number> {
@@ -38,6 +38,13 @@ async function serve(argv: string[]): Promise<number> {
   });
   await target.close();
   return ExitCode.conforms;
+}
+
+async function proxy(argv: string[]): Promise<number> {
+  const { values, positionals } = parseFlags(argv, proxyOptions);
+  if (positionals.length > 0) throw new UsageError(`proxy takes no arguments, got ${JSON.stringify(positionals[0])}`);
+  const { parseProxyOptions, proxyCommand } = await import('./proxy.js');
+  return proxyCommand(parseProxyOptions(values, process.env), process.stdout);
 }
 
 async function verifyPact(argv: string[]): Promise<number> {
@@ -84,7 +91,7 @@ async function verify(argv: string[]): Promise<number> {
   return verifyCommand({ keyPath: key, path: positionals[0]!, out: process.stdout });
 }
 
-const commands: Record<string, (argv: string[]) => Promise<number>> = { run, serve, 'verify-pact': verifyPact, 'check-pact': checkPact, report, verify };
+const commands: Record<string, (argv: string[]) => Promise<number>> = { run, serve, proxy, 'verify-pact': verifyPact, 'check-pact': checkPact, report, verify };
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;

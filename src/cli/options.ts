@@ -64,6 +64,23 @@ export const runOptions: OptionSpec[] = [
   { flag: 'sign-key', env: 'SO_SIGN_KEY', value: 'FILE', description: 'PEM private key (Ed25519 or ECDSA P-256): sign the reports into report.intoto.jsonl (check with verify)' },
 ];
 
+/** The options of `proxy`, the checking proxy in front of a target (src/cli/proxy.ts). */
+export const proxyOptions: OptionSpec[] = [
+  { flag: 'target', env: 'SO_TARGET', value: 'URL', description: 'Base URL of the target up to and including /api/v1; without it the embedded reference target is started and its credentials printed' },
+  { flag: 'port', value: 'N', description: 'Port to listen on (0: any free port)', default: '0' },
+  { flag: 'host', value: 'H', description: 'Address to listen on; a non-loopback one only with --allow-remote-listen', default: '127.0.0.1' },
+  { flag: 'allow-remote-listen', description: 'Allow a --host that is not loopback (the proxy relays credentials)' },
+  { flag: 'report-dir', env: 'SO_REPORT_DIR', value: 'DIR', description: 'Where report.json, report.html, junit.xml, ctrf.json and exchanges.har go', default: 'reports' },
+  { flag: 'duration', value: 'S', description: 'End the session after S seconds' },
+  { flag: 'requests', value: 'N', description: 'End the session after N requests' },
+  { flag: 'rate', env: 'SO_RATE', value: 'N', description: 'The request rate the integration must stay under, per second', default: '10' },
+  { flag: 'online', description: 'Judge as for SuperOffice Online (a ticket needs SO-AppToken) whatever the target URL says' },
+  { flag: 'timeout', env: 'SO_TIMEOUT', value: 'MS', description: 'How long the target may take to answer', default: '30000' },
+  { flag: 'ca', env: 'SO_CA_FILE', value: 'FILE', description: 'PEM of CA certificates trusted for the target beside the public roots' },
+  { flag: 'spec', env: 'SO_SPEC', value: 'PATH', description: 'Another OpenAPI document', default: 'spec/person-image.openapi.yaml' },
+  { flag: 'json', description: 'Print the proxy\'s URL (and the embedded target\'s credentials) as one JSON line' },
+];
+
 /** The options of `run` about its config file; not keys of the file themselves. */
 export const configFileOptions: OptionSpec[] = [
   { flag: 'config', env: 'SO_CONFIG', value: 'FILE', description: 'Config file (JSON or YAML) holding options of run', default: 'person-image-conformance.config.json, .yaml or .yml in the working directory' },
@@ -88,6 +105,8 @@ Usage:
   ${name} verify-pact --pact FILE|DIR [target options] [--no-progress]
                                    Verify Pact contracts against the target (embedded by default);
                                    with --report-dir, also writes the report files there
+  ${name} proxy [options of proxy] A checking proxy for an integration's traffic, judging both sides;
+                                   Ctrl-C, --duration or --requests ends it and writes the reports
   ${name} check-pact --pact FILE   Check a pact against the OpenAPI description, offline
   ${name} report FILE... [--report-dir DIR]
                                    Re-render report.html, junit.xml and ctrf.json from report.json (several: merge shards)
@@ -105,6 +124,9 @@ ${table(runOptions)}
 
 Config file (keys are the options above without the dashes; a flag wins over its variable, the variable over the file):
 ${table(configFileOptions)}
+
+Options of proxy (the config file does not apply to it):
+${table(proxyOptions)}
 
 Examples:
   # Against the embedded reference target (no installation needed):

@@ -19,6 +19,19 @@ export interface Rule {
   exercisedBy: string[];
 }
 
+/**
+ * A rule about the client side of the traffic (`side: client` in the catalogue): what a partner's
+ * integration must do, judged by the checking proxy (src/proxy/, checks in src/checks/client/).
+ * `loadRules` never returns these: the server's rules, a run's report and the catalogue test stay as they were.
+ */
+export interface ClientRule {
+  id: string;
+  level: RuleLevel;
+  source: RuleSource;
+  title: string;
+  statement: string;
+}
+
 const catalogueSchema = {
   type: 'object',
   required: ['rules'],
@@ -29,10 +42,15 @@ const catalogueSchema = {
       minItems: 1,
       items: {
         type: 'object',
-        required: ['id', 'level', 'source', 'title', 'statement', 'exercisedBy'],
+        required: ['id', 'level', 'source', 'title', 'statement'],
         additionalProperties: false,
+        // A server rule names the families that exercise it; a client rule names none (the proxy's traffic does).
+        if: { required: ['side'], properties: { side: { const: 'client' } } },
+        then: { not: { anyOf: [{ required: ['exercisedBy'] }, { required: ['warnOn'] }] } },
+        else: { required: ['exercisedBy'] },
         properties: {
           id: { type: 'string', pattern: '^[a-z0-9]+(-[a-z0-9]+)*$' },
+          side: { enum: ['server', 'client'] },
           level: { enum: ['MUST', 'SHOULD'] },
           source: { enum: ['doc', 'inferred'] },
           title: { type: 'string', minLength: 1 },
@@ -47,10 +65,14 @@ const catalogueSchema = {
 
 const validateCatalogue = new Ajv({ allErrors: false }).compile(catalogueSchema);
 
-const cache = new Map<string, Promise<Rule[]>>();
+interface Catalogue {
+  server: Rule[];
+  client: ClientRule[];
+}
 
-/** Reads and validates the rules catalogue. Cached per path. */
-export function loadRules(path: string = defaultRulesPath): Promise<Rule[]> {
+const cache = new Map<string, Promise<Catalogue>>();
+
+function catalogue(path: string): Promise<Catalogue> {
   let loaded = cache.get(path);
   if (!loaded) {
     loaded = read(path);
@@ -60,7 +82,19 @@ export function loadRules(path: string = defaultRulesPath): Promise<Rule[]> {
   return loaded;
 }
 
-async function read(path: string): Promise<Rule[]> {
+/** Reads and validates the rules catalogue; answers the server's rules (those without `side: client`). Cached per path. */
+export async function loadRules(path: string = defaultRulesPath): Promise<Rule[]> {
+  return (await catalogue(path)).server;
+}
+
+/** The catalogue's client rules (`side: client`), which the checking proxy judges. */
+export async function loadClientRules(path: string = defaultRulesPath): Promise<ClientRule[]> {
+  return (await catalogue(path)).client;
+}
+
+type RawRule = Omit<Rule, 'warnOn' | 'exercisedBy'> & { side?: 'server' | 'client'; warnOn?: number[]; exercisedBy?: string[] };
+
+async function read(path: string): Promise<Catalogue> {
   let raw: unknown;
   try {
     raw = YAML.parse(await readFile(path, 'utf8'));
@@ -71,11 +105,13 @@ async function read(path: string): Promise<Rule[]> {
     const err = validateCatalogue.errors?.[0];
     throw new SpecError(`the rules catalogue ${path} is malformed: ${err?.instancePath || '/'} ${err?.message ?? ''}`.trim());
   }
-  const rules = (raw as { rules: (Omit<Rule, 'warnOn'> & { warnOn?: number[] })[] }).rules.map((r) => ({ ...r, warnOn: r.warnOn ?? [] }));
+  const all = (raw as { rules: RawRule[] }).rules;
   const seen = new Set<string>();
-  for (const r of rules) {
+  for (const r of all) {
     if (seen.has(r.id)) throw new SpecError(`the rules catalogue ${path} names rule ${r.id} twice`);
     seen.add(r.id);
   }
-  return rules;
+  const server = all.filter((r) => r.side !== 'client').map(({ side: _side, ...r }) => ({ ...r, warnOn: r.warnOn ?? [], exercisedBy: r.exercisedBy ?? [] }));
+  const client = all.filter((r) => r.side === 'client').map(({ id, level, source, title, statement }) => ({ id, level, source, title, statement }));
+  return { server, client };
 }

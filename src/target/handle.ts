@@ -14,7 +14,7 @@ export async function handle(rt: TargetRuntime, req: IncomingMessage, res: Serve
   const url = parseRequestUrl(req.url);
   if (!url) return fail(rt, res, 400, 'The request URL is malformed.');
   const auth = rt.behaviour.authenticate(req.headers, rt.ctx);
-  if (!auth.ok) return fail(rt, res, auth.status, auth.message, rt.challenge && auth.status === 401 ? { 'WWW-Authenticate': rt.challenge } : {});
+  if (!auth.ok) return fail(rt, res, auth.status, auth.message, { ...(rt.challenge && auth.status === 401 ? { 'WWW-Authenticate': rt.challenge } : {}), ...auth.headers });
   const match = matchRoute(rt.table, rt.basePath, url.pathname);
   if (!match) return fail(rt, res, 404, 'No such resource.');
   const op = match.route.operations.get(req.method ?? '');

@@ -15,11 +15,13 @@ export interface TargetCredentials {
   appToken?: string;
 }
 
-/** A refusal: the status and message the server answers with (as an error body). */
+/** A refusal: the status and message the server answers with (as an error body), and headers to send with it. */
 interface Refusal {
   ok: false;
   status: number;
   message: string;
+  /** Headers of the answer (a behaviour override that throttles adds Retry-After). */
+  headers?: Record<string, string>;
 }
 
 export type Result<T> = ({ ok: true } & T) | Refusal;

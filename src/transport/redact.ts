@@ -22,7 +22,7 @@ const LEAK_PREFIX = 12;
  * The credentials inside the values of sensitive headers as sent: the whole value, the part after
  * the scheme word, a Basic credential's decoded `user:password` and password, each cookie value.
  */
-function credentialsIn(value: string): string[] {
+export function credentialsIn(value: string): string[] {
   const out = [value];
   const space = value.indexOf(' ');
   const credential = space > 0 ? value.slice(space + 1).trim() : value;

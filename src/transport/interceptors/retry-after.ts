@@ -8,7 +8,7 @@ import { TargetUnrecoverableError } from '../../errors.js';
 import { ForwardingHandler, type Controller, type Dispatch, type DispatchOptions, type Handler, type Interceptor } from './types.js';
 
 /** Retry-After in ms (seconds or an HTTP date), or undefined. */
-function retryAfterMs(value: string | undefined, now = Date.now()): number | undefined {
+export function retryAfterMs(value: string | undefined, now = Date.now()): number | undefined {
   if (!value) return undefined;
   if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000;
   const at = Date.parse(value);
