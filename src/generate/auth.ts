@@ -114,6 +114,9 @@ export function appTokenNoise(model: SpecModel): fc.Arbitrary<HeaderValue[]> | u
   return value.map((v): HeaderValue[] => [{ name: header.name, value: v, malformed: false }]);
 }
 
+/** Scheme words no SuperOffice installation knows. */
+const UNKNOWN_SCHEMES = ['Digest', 'Negotiate', 'Token', 'NTLM', 'X-Custom'] as const;
+
 /** Changes one character of a secret, keeping its length. */
 function tamper(secret: string, at: number): string {
   if (secret.length === 0) return 'x';
@@ -155,7 +158,14 @@ function badAuthVariants(model: SpecModel, credentials: readonly Credential[]): 
     ),
     bad(
       'unknown scheme',
-      fc.tuple(fc.constantFrom('Digest', 'Negotiate', 'Token', 'NTLM', 'X-Custom'), token).map(([w, t]) => ({ [AUTHORIZATION]: `${w} ${t}` })),
+      fc.tuple(fc.constantFrom(...UNKNOWN_SCHEMES), token).map(([w, t]) => ({ [AUTHORIZATION]: `${w} ${t}` })),
+    ),
+    // A server that checks the token but not the scheme word in front of it accepts these.
+    bad(
+      'a valid token under an unknown scheme word',
+      fc
+        .tuple(fc.constantFrom(...UNKNOWN_SCHEMES), fc.constantFrom(configured('bearer')?.token ?? sec.bearer?.example ?? 'token', configured('soticket')?.ticket ?? sec.ticket?.example ?? 'ticket'))
+        .map(([w, t]) => ({ [AUTHORIZATION]: `${w} ${t}` })),
     ),
   ];
   if (sec.session) {

@@ -12,6 +12,7 @@ import { fail, type TargetRuntime } from './respond.js';
 /** A server answering with `rt`; `onRequest` is called once per request. */
 export function createTargetServer(rt: TargetRuntime, onRequest: () => void): Server {
   const server = createServer(
+    // Stryker disable next-line all: node:http's limits for the embedded server, not the contract (the suite sends no slow or oversized headers)
     {
       headersTimeout: 15_000,
       requestTimeout: 120_000,
@@ -36,6 +37,7 @@ export function createTargetServer(rt: TargetRuntime, onRequest: () => void): Se
   return server;
 }
 
+// Stryker disable all: malformed HTTP, a failure to listen and IPv6 addresses are the embedded server's own business; the suite sends well-formed HTTP to 127.0.0.1 (mutation/README.md)
 /** Answers a request node:http could not parse (431, 408 or 400) and closes the connection. */
 function answerClientError(rt: TargetRuntime, err: NodeJS.ErrnoException, socket: Socket): void {
   if (err.code === 'ECONNRESET' || !socket.writable) {
@@ -68,6 +70,8 @@ export function listeningUrl(server: Server, basePath: string): string {
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   return `http://${host}:${address.port}${basePath}`;
 }
+
+// Stryker restore all
 
 /** Stops listening and closes every connection, idle or not. */
 export function closeServer(server: Server): Promise<void> {

@@ -69,6 +69,7 @@ export async function startReferenceTarget(options: ReferenceTargetOptions = {})
   };
 }
 
+// Stryker disable all: the description `serve --json` prints, not the endpoint
 /** The JSON shape of `serve --json`. */
 export interface TargetDescription {
   url: string;
