@@ -6,7 +6,7 @@
  * BENCH_GEN_N (images per format, default 120), BENCH_MEM_RUNS (default "100,1000,5000"), BENCH_MEM_FAMILIES (default invalid-body,content-type,person-id),
  * BENCH_REPS (overhead repetitions, median kept, default 5), BENCH_SKIP (comma list of: overhead, generation, default-run, memory).
  */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -294,12 +294,16 @@ function runChild(args: string[]): Promise<{ seconds: number; stdout: string; st
 }
 
 async function defaultRun(): Promise<{ seconds: number; how: string; cliProcessMaxRssMb?: number; verdict: string }> {
+  // As `npm run certify` does: the built CLI, built from the sources as they are now.
+  execFileSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: 'inherit' });
   const reportDir = mkdtempSync(join(tmpdir(), 'pic-bench-run-'));
   const built = join(root, 'dist', 'src', 'cli', 'main.js');
   const args = existsSync(built) ? [built] : ['--import', 'tsx', join(root, 'src', 'cli', 'main.ts')];
   const r = await runChild([...args, 'run', '--seed', '1', '--report-dir', reportDir]);
   rmSync(reportDir, { recursive: true, force: true });
-  const verdict = /verdict: ([^\s(]+)/.exec(r.stdout + r.stderr)?.[1] ?? `exit ${r.code}`;
+  const verdict = /verdict: ([^\s(]+)/.exec(r.stdout + r.stderr)?.[1];
+  // A run that ends before its verdict (a stale dist/, a broken catalogue) measures nothing.
+  if (verdict === undefined || (r.code !== 0 && r.code !== 1)) throw new Error(`the default run ended with exit ${r.code} and no verdict: ${(r.stderr || r.stdout).trim().split('\n').pop() ?? ''}`);
   return { seconds: round(r.seconds, 2), how: existsSync(built) ? 'node dist/src/cli/main.js' : 'node --import tsx src/cli/main.ts', verdict, ...(r.maxRssMb ? { cliProcessMaxRssMb: r.maxRssMb } : {}) };
 }
 
