@@ -12,6 +12,13 @@ const missing = (ctx: TargetContext): { ok: false; status: number; message: stri
   message: `Image bitmap is missing from body: no multipart field '${ctx.model.multipart.field}'.`,
 });
 
+const MALFORMED = {
+  ok: false,
+  status: 400,
+  // Stryker disable next-line StringLiteral: a free-text message (the contract fixes no ErrorMessage)
+  message: 'The multipart body is malformed.',
+} as const;
+
 function fromMultipart(contentType: string, body: Buffer, ctx: TargetContext): Promise<Result<{ bytes: Buffer }>> {
   const field = ctx.model.multipart.field;
   return new Promise((resolve) => {
@@ -32,14 +39,13 @@ function fromMultipart(contentType: string, body: Buffer, ctx: TargetContext): P
         limits: { fileSize: ctx.maxBodyBytes, fieldSize: ctx.maxBodyBytes, parts: 1000, headerPairs: 100 },
       });
     } catch {
-      // Stryker disable next-line StringLiteral: a free-text message (the contract fixes no ErrorMessage)
-      settle({ ok: false, status: 400, message: 'The multipart body is malformed.' });
+      settle(MALFORMED);
       return;
     }
     let found: Buffer | undefined;
     const pending: Promise<void>[] = [];
     bb.on('file', (name, stream) => {
-      stream.on('error', () => settle({ ok: false, status: 400, message: 'The multipart body is malformed.' }));
+      stream.on('error', () => settle(MALFORMED));
       if (name !== field || found !== undefined) {
         stream.resume();
         return;
@@ -62,15 +68,14 @@ function fromMultipart(contentType: string, body: Buffer, ctx: TargetContext): P
       if (name !== field || found !== undefined) return;
       found = Buffer.from(value, 'latin1');
     });
-    bb.on('error', () => settle({ ok: false, status: 400, message: 'The multipart body is malformed.' }));
+    bb.on('error', () => settle(MALFORMED));
     bb.on('close', () => {
       void Promise.all(pending).then(() => settle(found === undefined ? missing(ctx) : { ok: true, bytes: found }));
     });
     try {
       bb.end(body);
     } catch {
-      // Stryker disable next-line StringLiteral: a free-text message (the contract fixes no ErrorMessage)
-      settle({ ok: false, status: 400, message: 'The multipart body is malformed.' });
+      settle(MALFORMED);
     }
   });
 }
