@@ -5,7 +5,6 @@
  * as --key, no attestation, no folder); `run` with a bad --sign-key (or an empty SO_SIGN_KEY) is a
  * one-line exit 2 before any request reaches the target, and never shows the key.
  */
-import { spawn } from 'node:child_process';
 import { appendFileSync, cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -17,23 +16,12 @@ import { loadSigningKey } from '../../src/attest/keys.js';
 import { writeAttestation } from '../../src/attest/sign.js';
 import { conformingReport } from '../fixtures/reports.js';
 import { keyFolder, pemBodyLines, type KeyFiles } from './key-files.js';
+import { runCli, type CliResult } from '../support/cli.js';
 
-const ROOT = join(import.meta.dirname, '..', '..');
 
-interface CliResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
 
 function cli(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
-  const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('SO_')));
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: ROOT, env: { ...clean, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d: Buffer) => (stdout += String(d)));
-  child.stderr.on('data', (d: Buffer) => (stderr += String(d)));
-  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
+  return runCli(args, { env });
 }
 
 function expectOneLine(text: string, line: RegExp): void {

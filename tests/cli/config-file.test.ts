@@ -5,7 +5,6 @@
  * Also two small CLI fixes: `--runs -1` meets the range check, and a loopback target without
  * --person-id is not called remote. No random input.
  */
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -20,6 +19,7 @@ import { layerRunOptions, resolveWithFileLines } from '../../src/config/config-l
 import { configFileSchema, valueKind } from '../../src/config/config-schema.js';
 import { formatConfig } from '../../src/config/print-config.js';
 import { ConfigError, UsageError } from '../../src/errors.js';
+import { runCli, type CliResult } from '../support/cli.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const SHIPPED_SCHEMA = join(ROOT, 'schema', 'config.schema.json');
@@ -249,21 +249,9 @@ describe('small CLI fixes', () => {
   });
 });
 
-interface CliResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
 
-/** The CLI as a user runs it, with only the given SO_* variables. */
 function cli(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
-  const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('SO_')));
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: ROOT, env: { ...clean, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d: Buffer) => (stdout += String(d)));
-  child.stderr.on('data', (d: Buffer) => (stderr += String(d)));
-  return new Promise((done) => child.on('close', (code) => done({ code, stdout, stderr })));
+  return runCli(args, { env });
 }
 
 function expectOneLineExit2(r: CliResult, line: RegExp): void {

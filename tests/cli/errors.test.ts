@@ -3,30 +3,16 @@
  * error each end with their exit code and, for errors, exactly one line on stderr and no stack
  * trace (the CLI in a child process, as a user runs it).
  */
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { runCli, type CliResult } from '../support/cli.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const version = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 
-interface CliResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
 
-function cli(args: string[], options: { env?: Record<string, string>; preload?: string } = {}): Promise<CliResult> {
-  const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('SO_')));
-  const imports = ['--import', 'tsx', ...(options.preload ? ['--import', options.preload] : [])];
-  const child = spawn(process.execPath, [...imports, 'src/cli/main.ts', ...args], { cwd: ROOT, env: { ...clean, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d: Buffer) => (stdout += String(d)));
-  child.stderr.on('data', (d: Buffer) => (stderr += String(d)));
-  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
-}
+const cli = runCli;
 
 function expectOneLine(r: CliResult, code: number, line: RegExp): void {
   expect(r.code, r.stderr).toBe(code);

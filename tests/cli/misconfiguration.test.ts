@@ -3,7 +3,6 @@
  * any case with exit 2 and one line on stderr that says what to fix (the CLI in a child process,
  * as a user runs it), and nothing on the target is changed.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
@@ -13,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startReferenceTarget, type RunningTarget } from '../../src/target/server.js';
 import { imageState, ownImage, setImage } from '../safety/helpers.js';
 import { forwardTo } from '../support/forward.js';
+import { runCli, type CliResult } from '../support/cli.js';
 
 let t: RunningTarget;
 let own: Buffer;
@@ -29,21 +29,9 @@ afterAll(async () => {
   rmSync(scratch, { recursive: true, force: true });
 });
 
-interface CliResult {
-  code: number | null;
-  stderr: string;
-  stdout: string;
-}
 
-/** Runs the CLI with only the given SO_* variables in its environment. */
 function cli(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
-  const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('SO_')));
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: process.cwd(), env: { ...clean, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d: Buffer) => (stdout += String(d)));
-  child.stderr.on('data', (d: Buffer) => (stderr += String(d)));
-  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
+  return runCli(args, { env });
 }
 
 const basicAuth = () => `basic:${t.credentials.basic.user}:${t.credentials.basic.password}`;

@@ -5,7 +5,6 @@
  * are one line and exit 2 before any request. Runs use seed 11 against a target that treats every
  * person id as a person (person-id-unknown-rejected's broken target).
  */
-import { spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -23,8 +22,8 @@ import { loadRules } from '../../src/spec/rules.js';
 import { startReferenceTarget, type RunningTarget } from '../../src/target/server.js';
 import { brokenTargets } from '../broken-targets/catalogue.js';
 import { configFor } from '../support/run-against.js';
+import { runCli, type CliResult } from '../support/cli.js';
 
-const ROOT = join(import.meta.dirname, '..', '..');
 const SEED = 11;
 const RULE = 'person-id-unknown-rejected';
 const ONLY = [RULE, 'person-id-not-positive-rejected'];
@@ -179,14 +178,8 @@ describe('bad baseline files: one line, exit 2', () => {
   });
 });
 
-function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('SO_')));
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: ROOT, env: { ...clean, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d: Buffer) => (stdout += String(d)));
-  child.stderr.on('data', (d: Buffer) => (stderr += String(d)));
-  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
+function cli(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
+  return runCli(args, { env });
 }
 
 describe.concurrent('--baseline on the command line', () => {
