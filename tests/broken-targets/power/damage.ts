@@ -2,7 +2,8 @@
  * Power targets for damage where a server does not look: in a large image (a decoder that
  * crashes, 500, on damage past the part it checks first), and at the ends of the image data
  * (a PNG cut before its last data byte, a TIFF cut right where its strip data begins), each
- * accepted by a check that is off by a little, which damaged-image-rejected (SHOULD) catches.
+ * accepted by a check that is off by a little, and corrupt data in an interlaced PNG, accepted by a
+ * server that trusts libvips alone; damaged-image-rejected (SHOULD) catches the last three.
  * Each decides by the bytes alone, as a server would.
  */
 import sharp from 'sharp';
@@ -50,6 +51,27 @@ function tiffEndsAtStripData(b: Buffer): { width: number; height: number } | und
   }
 }
 
+/** An Adam7-interlaced PNG (IHDR's interlace method, byte 28 of the file, is 1). */
+function interlacedPng(b: Buffer): boolean {
+  return b.toString('latin1', 1, 4) === 'PNG' && b.length > 28 && b[28] === 1;
+}
+
+/**
+ * What libvips alone says of the bytes, read as the reference target reads them (every pixel
+ * through `stats()`, failOn 'warning'), without its own inflate of the PNG data. (Raw output,
+ * `toBuffer()`, does report the zlib error: a server that re-encodes uploads rejects them.)
+ */
+async function libvipsDecodes(b: Buffer): Promise<{ width: number; height: number } | undefined> {
+  try {
+    const image = sharp(b, { failOn: 'warning' });
+    const meta = await image.metadata();
+    await image.stats();
+    return { width: meta.width ?? 0, height: meta.height ?? 0 };
+  } catch {
+    return undefined;
+  }
+}
+
 export const damageTargets: PowerTarget[] = [
   {
     name: 'crashes on damage in a large image',
@@ -81,6 +103,18 @@ export const damageTargets: PowerTarget[] = [
       validateImage: async (b, t, c) => {
         const cut = tiffEndsAtStripData(b);
         return cut ? { ok: true, format: 'tiff', mediaType: 'image/tiff', ...cut, pages: 1 } : d.validateImage(b, t, c);
+      },
+    },
+    caughtBy: 'damaged-image-rejected',
+  },
+  {
+    // A server that trusts its decoder alone: libvips passes corrupt zlib data in interlaced PNGs.
+    name: 'accepts corrupt data in an interlaced PNG',
+    valueClass: 'invalid-body: png corrupt data in an interlaced image',
+    behaviour: {
+      validateImage: async (b, t, c) => {
+        const decoded = interlacedPng(b) ? await libvipsDecodes(b) : undefined;
+        return decoded ? { ok: true, format: 'png', mediaType: 'image/png', ...decoded, pages: 1 } : d.validateImage(b, t, c);
       },
     },
     caughtBy: 'damaged-image-rejected',
