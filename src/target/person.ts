@@ -1,6 +1,7 @@
 /** The person id path segment: an int32 as ASP.NET binds it, then > 0, then a known person. */
 import type { Result, TargetContext } from './types.js';
 
+// Stryker disable next-line ArithmeticOperator: masked by personExists, as parsePersonId below
 const INT32_MAX = 2 ** 31 - 1;
 const INT32_MIN = -(2 ** 31);
 
