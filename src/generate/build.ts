@@ -6,7 +6,7 @@ import type { SpecModel } from '../spec/model.js';
 import { personPath } from '../spec/model.js';
 import { authHeaders } from '../transport/auth-headers.js';
 import { appTokenNoiseOf, appTokenShapeOf, schemeWordOf, sendAs } from './auth.js';
-import { credentialFor, type Case, type CaseBody, type CaseRecipe } from './case.js';
+import { credentialFor, type Case, type CaseBody, type CaseRecipe, type MultipartFraming } from './case.js';
 import { renderImage } from './images/index.js';
 import type { ImageFormat } from './images/types.js';
 import { renderInvalidBody } from './invalid-bodies/index.js';
@@ -25,13 +25,17 @@ function mediaTypeOf(model: SpecModel, format: ImageFormat): string {
 
 const extension: Record<ImageFormat, string> = { png: 'png', jpeg: 'jpg', gif: 'gif', tiff: 'tif' };
 
+/** Who frames a multipart body that way, for descriptions. */
+const FRAMED_BY: Record<MultipartFraming, string> = { dotnet: ".NET's HttpClient" };
+
 async function renderBody(ctx: BuildContext, recipe: CaseRecipe): Promise<{ body: CaseBody; description: string; coverage: Record<string, string> }> {
   const { model } = ctx;
   const field = model.multipart.field;
   const b = recipe.body;
-  const multipart = (name: string, filename: string, contentType: string, bytes: Uint8Array): CaseBody => ({
+  const multipart = (name: string, filename: string, contentType: string, bytes: Uint8Array, framing?: MultipartFraming): CaseBody => ({
     kind: 'multipart',
     parts: [{ field: name, filename, contentType, bytes }],
+    ...(framing ? { framing: { style: framing, mediaType: model.multipart.type } } : {}),
   });
   switch (b.kind) {
     case 'image': {
@@ -39,7 +43,7 @@ async function renderBody(ctx: BuildContext, recipe: CaseRecipe): Promise<{ body
       const own = mediaTypeOf(model, img.format);
       const type = b.declaredType ?? own;
       const coverage: Record<string, string> = { 'image format': `${img.format} ${b.image.variant}`, 'request Content-Type': b.as === 'multipart' ? `${model.multipart.type} (${own})` : type || '(none)' };
-      if (b.as === 'multipart') return { body: multipart(field, `image.${extension[img.format]}`, own, img.bytes), description: `${img.description} as multipart '${field}'`, coverage };
+      if (b.as === 'multipart') return { body: multipart(field, `image.${extension[img.format]}`, own, img.bytes, b.framing), description: `${img.description} as multipart '${field}'${b.framing ? ` framed as ${FRAMED_BY[b.framing]} frames it` : ''}`, coverage };
       const what = b.typeClass === 'undeclared' ? ` declared as ${type || 'no Content-Type'}` : b.typeClass === 'mismatch' ? ` declared as ${type}` : '';
       return { body: type ? { kind: 'raw', contentType: type, bytes: img.bytes } : { kind: 'raw', bytes: img.bytes }, description: `${img.description}, raw${what}`, coverage };
     }

@@ -43,7 +43,7 @@ export type BodyRecipe =
    * does not declare, another image type than its bytes, or (`extreme`) dimensions at the limit
    * of its format (a decompression bomb, valid by its format, that a server may refuse).
    */
-  | { kind: 'image'; image: ImageRecipe; as: 'raw' | 'multipart'; declaredType?: string; typeClass?: 'undeclared' | 'mismatch' | 'extreme' }
+  | { kind: 'image'; image: ImageRecipe; as: 'raw' | 'multipart'; declaredType?: string; typeClass?: 'undeclared' | 'mismatch' | 'extreme'; framing?: MultipartFraming }
   | { kind: 'invalid'; invalid: InvalidBodyRecipe; as: 'raw' | 'multipart' }
   /** Multipart whose only part is under another field name. */
   | { kind: 'multipart-without-image'; field: string; image: ImageRecipe };
@@ -70,10 +70,19 @@ export interface CaseRecipe {
   alsoWrong?: string;
 }
 
+/**
+ * Who frames a multipart body: undici's FormData (the default: `boundary=` unquoted, names
+ * quoted), or (`dotnet`) as .NET's HttpClient MultipartFormDataContent does, which integrations
+ * written in C# send: a GUID boundary in quotes (`boundary="…"`) and unquoted parameters with an
+ * RFC 5987 `filename*` beside `filename`. RFC 2046 lets a boundary be quoted; a server that does
+ * not unquote it finds no part.
+ */
+export type MultipartFraming = 'dotnet';
+
 /** A body ready to send. */
 export type CaseBody =
   | { kind: 'raw'; contentType?: string; bytes: Uint8Array }
-  | { kind: 'multipart'; parts: { field: string; filename: string; contentType: string; bytes: Uint8Array }[] };
+  | { kind: 'multipart'; parts: { field: string; filename: string; contentType: string; bytes: Uint8Array }[]; framing?: { style: MultipartFraming; mediaType: string } };
 
 export interface Case {
   recipe: CaseRecipe;

@@ -10,6 +10,7 @@ import { sniffImageFormat } from '../generate/images/media-types.js';
 import type { BodyPreview, Counterexample } from '../report/types.js';
 import type { Redactor } from '../transport/redact.js';
 import type { Observation } from '../transport/observation.js';
+import { shownMultipartType } from '../transport/multipart-framing.js';
 import { RUN_ID_HEADER } from '../transport/target-session.js';
 import { userAgent } from '../version.js';
 
@@ -140,7 +141,7 @@ export async function buildCounterexample(x: CounterexampleInput): Promise<Count
   const bytes = c.body.kind === 'raw' ? c.body.bytes : (c.body.parts[0]?.bytes ?? new Uint8Array());
   const bodyType = c.body.kind === 'raw' ? c.body.contentType : c.body.parts[0]?.contentType;
   if (c.body.kind === 'raw' && c.body.contentType) sent['content-type'] = c.body.contentType;
-  if (c.body.kind === 'multipart') sent['content-type'] = 'multipart/form-data; boundary=…';
+  if (c.body.kind === 'multipart') sent['content-type'] = shownMultipartType(c.body.framing);
 
   const dir = join(x.reportDir, 'bodies');
   await mkdir(dir, { recursive: true });

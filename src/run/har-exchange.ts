@@ -9,6 +9,7 @@ import type { HarExchange } from '../../reporters/har.js';
 import type { CaseBody } from '../generate/case.js';
 import type { RecordedRequest, RecordedResponse } from '../report/types.js';
 import type { Redactor } from '../transport/redact.js';
+import { shownMultipartType } from '../transport/multipart-framing.js';
 import type { SessionExchange } from '../transport/target-session.js';
 import { preview } from './counterexample.js';
 
@@ -16,7 +17,7 @@ import { preview } from './counterexample.js';
 function bodyOf(body: CaseBody): { bytes: Uint8Array; mediaType: string | undefined; contentType: string | undefined } {
   if (body.kind === 'raw') return { bytes: body.bytes, mediaType: body.contentType, contentType: body.contentType };
   const first = body.parts[0];
-  return { bytes: first?.bytes ?? new Uint8Array(), mediaType: first?.contentType, contentType: 'multipart/form-data; boundary=…' };
+  return { bytes: first?.bytes ?? new Uint8Array(), mediaType: first?.contentType, contentType: shownMultipartType(body.framing) };
 }
 
 function recordedRequest(e: SessionExchange, redactor: Redactor): RecordedRequest {
@@ -24,7 +25,7 @@ function recordedRequest(e: SessionExchange, redactor: Redactor): RecordedReques
   const r: RecordedRequest = { method: e.method, url: redactor.text(e.url), headers };
   if (e.body) {
     const { bytes, mediaType, contentType } = bodyOf(e.body);
-    // The session sets a raw body's Content-Type itself; a multipart one's (with its boundary) is undici's.
+    // The session sets a raw body's Content-Type itself; a multipart one's (with its boundary) is undici's or the framing's.
     if (contentType !== undefined && !Object.keys(headers).some((k) => k.toLowerCase() === 'content-type')) headers['content-type'] = contentType;
     r.body = preview(bytes, mediaType, redactor);
   }

@@ -218,6 +218,21 @@ function checkJpeg(b: Buffer): Check {
 
 const TIFF_TYPE_SIZE: Record<number, number> = { 1: 1, 2: 1, 3: 2, 4: 4, 5: 8, 6: 1, 7: 1, 8: 2, 9: 4, 10: 8, 11: 4, 12: 8, 13: 4, 16: 8, 17: 8, 18: 8 };
 
+/** Whether every strip (273/279) and tile (324/325) of a page lies within the file. */
+function dataWithin(tags: Map<number, number[]>, within: (o: number, n: number) => boolean): boolean {
+  for (const [offTag, countTag] of [
+    [273, 279],
+    [324, 325],
+  ] as const) {
+    const offs = tags.get(offTag) ?? [];
+    const counts = tags.get(countTag) ?? [];
+    for (let k = 0; k < offs.length; k++) {
+      if (!within(offs[k] ?? 0, counts[k] ?? 0)) return false;
+    }
+  }
+  return true;
+}
+
 function checkTiff(b: Buffer): Check {
   // Stryker disable next-line EqualityOperator: a 16-byte TIFF has no room for an IFD either (the first-IFD check refuses it)
   if (b.length < 16) return bad(REASON.tiffHeader);
@@ -265,16 +280,7 @@ function checkTiff(b: Buffer): Check {
     if (w === 0 || h === 0) return bad(REASON.tiffZero);
     // Stryker disable next-line all: the size kept here is never answered (the store keeps it, no route serves it)
     if (!width) [width, height] = [w, h];
-    for (const [offTag, countTag] of [
-      [273, 279],
-      [324, 325],
-    ] as const) {
-      const offs = tags.get(offTag) ?? [];
-      const counts = tags.get(countTag) ?? [];
-      for (let k = 0; k < offs.length; k++) {
-        if (!within(offs[k] ?? 0, counts[k] ?? 0)) return bad(REASON.tiffDataPastEnd);
-      }
-    }
+    if (!dataWithin(tags, within)) return bad(REASON.tiffDataPastEnd);
     if (!tags.has(273) && !tags.has(324)) return bad(REASON.tiffNoData);
     ifd = offset(first + count * entrySize);
   }

@@ -11,6 +11,7 @@ import { ConformanceError } from '../errors.js';
 import type { CaseBody } from '../generate/case.js';
 import { userAgent } from '../version.js';
 import { CircuitBreaker } from './circuit-breaker.js';
+import { frameAsDotnet } from './multipart-framing.js';
 import { errorCode } from './error-codes.js';
 import { circuitBreaker, type BreakerGate, type ClientCut } from './interceptors/circuit-breaker.js';
 import { deadline } from './interceptors/deadline.js';
@@ -88,6 +89,7 @@ export function bodySize(body: CaseBody | undefined): number {
 function encodeBody(body: CaseBody | undefined): { payload?: Uint8Array | FormData; contentType?: string } {
   if (!body) return {};
   if (body.kind === 'raw') return { payload: body.bytes, ...(body.contentType ? { contentType: body.contentType } : {}) };
+  if (body.framing) return frameAsDotnet(body.parts, body.framing.mediaType);
   const form = new FormData();
   for (const p of body.parts) form.append(p.field, new Blob([p.bytes], { type: p.contentType }), p.filename);
   return { payload: form };

@@ -18,7 +18,8 @@ export const lenientBehaviour: Partial<TargetBehaviour> = {
     const r = d.authenticate(h, c);
     return r.ok ? r : { ...r, status: 403 };
   },
-  parsePersonId: (s, c) => (/^-?\d+$/.test(s) && Math.abs(Number(s)) < 2 ** 31 ? d.parsePersonId(s, c) : { ok: false, status: 404, message: 'No such resource.' }),
+  // An int32 (-2^31 .. 2^31-1, as ASP.NET binds it) goes on to the usual checks; anything else is no route here.
+  parsePersonId: (s, c) => (/^-?\d+$/.test(s) && Number(s) >= -(2 ** 31) && Number(s) < 2 ** 31 ? d.parsePersonId(s, c) : { ok: false, status: 404, message: 'No such resource.' }),
   checkContentType: (t, c) => {
     const r = d.checkContentType(t, c);
     return r.ok ? r : { ...r, status: 415 };

@@ -139,6 +139,11 @@ export function contentTypeClasses(model: SpecModel): ValueClass[] {
  * The variety real files have, each sent raw (judged by valid-raw-upload): JPEG in CMYK and YCCK
  * (Adobe APP14) and with an embedded ICC profile, PNG with each ancillary chunk.
  */
+/** A valid multipart upload framed as .NET's HttpClient frames it (quoted boundary, unquoted names). */
+export function multipartFramingClasses(): ValueClass[] {
+  return [cls("multipart framed as .NET's HttpClient frames it", (r) => r.body.kind === 'image' && r.body.as === 'multipart' && r.body.framing === 'dotnet')];
+}
+
 export function imageVarietyClasses(): ValueClass[] {
   const rawImage = (r: CaseRecipe) => (r.body.kind === 'image' && r.body.as === 'raw' && r.body.typeClass === undefined ? r.body.image : undefined);
   const jpeg = (r: CaseRecipe) => { const i = rawImage(r); return i?.format === 'jpeg' ? i.options : undefined; };

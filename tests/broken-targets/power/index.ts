@@ -8,9 +8,10 @@ import { bodyTargets } from './bodies.js';
 import { damageTargets } from './damage.js';
 import { imageTargets } from './images.js';
 import { languageTargets } from './language.js';
+import { multipartTargets } from './multipart.js';
 import { roundTripTargets } from './round-trip.js';
 import type { PowerTarget } from './types.js';
 
 export type { PowerTarget } from './types.js';
 
-export const powerTargets: readonly PowerTarget[] = [...languageTargets, ...bodyTargets, ...roundTripTargets, ...authTargets, ...imageTargets, ...damageTargets];
+export const powerTargets: readonly PowerTarget[] = [...languageTargets, ...bodyTargets, ...roundTripTargets, ...authTargets, ...imageTargets, ...damageTargets, ...multipartTargets];
