@@ -74,8 +74,15 @@ export function loadVerifyingKey(path: string): VerifyingKey {
   } catch {
     throw new ConfigError(`--key ${path}: not a PEM public key (Ed25519 or ECDSA P-256)`);
   }
+  const key = verifyingKeyOf(publicKey);
+  if (typeof key === 'string') throw new ConfigError(`--key ${path}: ${key}; give an Ed25519 or ECDSA P-256 public key`);
+  return key;
+}
+
+/** A public key we verify with (also a certificate's, src/attest/fulcio-certificate.ts), or what it is instead. */
+export function verifyingKeyOf(publicKey: KeyObject): VerifyingKey | string {
   const algorithm = algorithmOf(publicKey);
-  if (algorithm !== 'ed25519' && algorithm !== 'ecdsa-p256') throw new ConfigError(`--key ${path}: ${algorithm}; give an Ed25519 or ECDSA P-256 public key`);
+  if (algorithm !== 'ed25519' && algorithm !== 'ecdsa-p256') return algorithm;
   return { algorithm, keyid: keyIdOf(publicKey), publicKey };
 }
 

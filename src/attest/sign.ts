@@ -1,7 +1,8 @@
 /**
  * Signs a run: after report.json, report.html and junit.xml are written, their sha256 digests go
  * into an in-toto Statement (src/attest/statement.ts), which is signed as a DSSE envelope with
- * the `--sign-key` key and written as one line to `<report-dir>/report.intoto.jsonl`.
+ * the `--sign-key` key and written as one line to `<report-dir>/report.intoto.jsonl`. The same
+ * Statement's bytes are what `--sign-keyless` signs (src/attest/keyless-sign.ts).
  */
 import { createHash } from 'node:crypto';
 import { readFile, rename, writeFile } from 'node:fs/promises';
@@ -42,13 +43,13 @@ export interface AttestationOptions {
 }
 
 /**
- * Writes `<dir>/report.intoto.jsonl` for the report files (their paths, as writeReports gives
- * them; each read back from disk and named relative to `dir`). Returns its path; ConfigError when
- * it cannot be written.
+ * The in-toto Statement of the report files (their paths, as writeReports gives them; each read
+ * back from disk and named relative to `dir`), as the bytes every signature of the run is over:
+ * report.intoto.jsonl (`--sign-key`) and report.sigstore.json (`--sign-keyless`) sign the same.
+ * ConfigError when a file cannot be read.
  */
-export async function writeAttestation(report: Report, dir: string, files: string[], key: SigningKey, options: AttestationOptions = {}): Promise<string> {
+export async function statementPayload(report: Report, dir: string, files: string[], options: AttestationOptions = {}): Promise<Buffer> {
   const rulesPath = options.rulesPath ?? defaultRulesPath;
-  const path = join(dir, attestationFileName);
   try {
     const subjects = await Promise.all(files.map((f) => subjectOf(dir, f)));
     const runUrl = ciRunUrl(options.env ?? process.env);
@@ -58,11 +59,31 @@ export async function writeAttestation(report: Report, dir: string, files: strin
       rulesFile: relative(packageRoot, rulesPath).split('\\').join('/'),
       ...(runUrl !== undefined ? { runUrl } : {}),
     });
-    const tmp = `${path}.${process.pid}.tmp`;
-    await writeFile(tmp, `${envelopeLine(signEnvelope(Buffer.from(JSON.stringify(statement), 'utf8'), key))}\n`, 'utf8');
-    await rename(tmp, path);
+    return Buffer.from(JSON.stringify(statement), 'utf8');
+  } catch (e) {
+    throw new ConfigError(`could not sign the reports in ${dir}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+}
+
+/** Writes `text` to `path` through a temporary file, so a reader never sees half of it. */
+export async function writeAtomically(path: string, text: string): Promise<void> {
+  const tmp = `${path}.${process.pid}.tmp`;
+  await writeFile(tmp, text, 'utf8');
+  await rename(tmp, path);
+}
+
+/** Writes `<dir>/report.intoto.jsonl`: the statement's bytes signed with the key. Returns its path; ConfigError when it cannot be written. */
+export async function writeSignedEnvelope(dir: string, payload: Buffer, key: SigningKey): Promise<string> {
+  const path = join(dir, attestationFileName);
+  try {
+    await writeAtomically(path, `${envelopeLine(signEnvelope(payload, key))}\n`);
     return path;
   } catch (e) {
     throw new ConfigError(`could not write the attestation ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
+}
+
+/** Writes `<dir>/report.intoto.jsonl` for the report files (statementPayload, then writeSignedEnvelope). Returns its path. */
+export async function writeAttestation(report: Report, dir: string, files: string[], key: SigningKey, options: AttestationOptions = {}): Promise<string> {
+  return writeSignedEnvelope(dir, await statementPayload(report, dir, files, options), key);
 }

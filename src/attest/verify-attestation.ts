@@ -14,15 +14,25 @@ import { attestationFileName, sha256Hex } from './sign.js';
 
 export type VerifyOutcome = { ok: true; file: string; keyid: string; statement: Statement } | { ok: false; file: string; reason: string };
 
-/** Where the attestation is: `<dir>/report.intoto.jsonl`, or the file itself. ConfigError (exit 2) when there is none. */
-export async function locateAttestation(path: string): Promise<{ file: string; dir: string }> {
+/** A signature file of a run: what it is called, its name in the report folder, and the run option that writes it. */
+interface SignatureFile {
+  what: string;
+  name: string;
+  option: string;
+}
+
+/** Where a signature file is: `<dir>/<name>`, or the file itself. ConfigError (exit 2) when there is none. */
+export async function locateSignature(path: string, kind: SignatureFile): Promise<{ file: string; dir: string }> {
   const info = await stat(path).catch(() => undefined);
   if (!info) throw new ConfigError(`${path} does not exist`);
-  const file = info.isDirectory() ? join(path, attestationFileName) : path;
+  const file = info.isDirectory() ? join(path, kind.name) : path;
   const isFile = await stat(file).then((s) => s.isFile(), () => false);
-  if (!isFile) throw new ConfigError(`no attestation in ${path}: ${attestationFileName} is missing (was the run signed with --sign-key?)`);
+  if (!isFile) throw new ConfigError(`no ${kind.what} in ${path}: ${kind.name} is missing (was the run signed with ${kind.option}?)`);
   return { file, dir: info.isDirectory() ? path : dirname(path) };
 }
+
+/** Where the attestation is: `<dir>/report.intoto.jsonl`, or the file itself. ConfigError (exit 2) when there is none. */
+export const locateAttestation = (path: string) => locateSignature(path, { what: 'attestation', name: attestationFileName, option: '--sign-key' });
 
 function oneEnvelope(text: string): DsseEnvelope | string {
   const lines = text.split('\n').filter((l) => l.trim() !== '');
@@ -31,7 +41,7 @@ function oneEnvelope(text: string): DsseEnvelope | string {
 }
 
 /** The payload's bytes when a signature of the envelope holds for the key, else the reason. */
-function signedPayload(envelope: DsseEnvelope, key: VerifyingKey): Buffer | string {
+export function signedPayload(envelope: DsseEnvelope, key: VerifyingKey): Buffer | string {
   if (envelope.payloadType !== inTotoPayloadType) return `the payloadType is ${JSON.stringify(envelope.payloadType)}, not ${inTotoPayloadType}`;
   const payload = decodeBase64(envelope.payload);
   if (!payload) return 'the payload is not base64';
@@ -80,6 +90,17 @@ async function subjectMismatch(dir: string, subject: Subject): Promise<string | 
   return actual === signed ? undefined : `${name} was changed after signing (sha256 ${actual}, signed ${signed})`;
 }
 
+/** The Statement of a signed payload whose every subject file matches in `dir`, else the reason. */
+export async function matchingStatement(payload: Buffer, dir: string): Promise<Statement | string> {
+  const statement = statementOf(payload);
+  if (typeof statement === 'string') return statement;
+  for (const subject of statement.subject) {
+    const mismatch = await subjectMismatch(dir, subject);
+    if (mismatch !== undefined) return mismatch;
+  }
+  return statement;
+}
+
 /** Verifies the attestation file against the key and the files of `dir`. */
 export async function verifyAttestation(file: string, dir: string, key: VerifyingKey): Promise<VerifyOutcome> {
   const fail = (reason: string): VerifyOutcome => ({ ok: false, file, reason });
@@ -90,11 +111,7 @@ export async function verifyAttestation(file: string, dir: string, key: Verifyin
   if (typeof envelope === 'string') return fail(envelope);
   const payload = signedPayload(envelope, key);
   if (typeof payload === 'string') return fail(payload);
-  const statement = statementOf(payload);
+  const statement = await matchingStatement(payload, dir);
   if (typeof statement === 'string') return fail(statement);
-  for (const subject of statement.subject) {
-    const mismatch = await subjectMismatch(dir, subject);
-    if (mismatch !== undefined) return fail(mismatch);
-  }
   return { ok: true, file, keyid: key.keyid, statement };
 }

@@ -83,12 +83,16 @@ async function report(argv: string[]): Promise<number> {
 }
 
 async function verify(argv: string[]): Promise<number> {
-  const { values, positionals } = parseFlags(argv, [], { key: { type: 'string' } });
+  const { values, positionals } = parseFlags(argv, [], { key: { type: 'string' }, keyless: { type: 'boolean' } });
   const key = values.key as string | undefined;
-  if (key === undefined || key.trim() === '') throw new UsageError('verify needs --key PUBLIC.pem (the public key of the --sign-key that signed the run)');
-  if (positionals.length !== 1) throw new UsageError(`verify takes one report folder (or its report.intoto.jsonl), got ${positionals.length}`);
+  const keyless = values.keyless === true;
+  if ((key === undefined && !keyless) || key?.trim() === '') {
+    throw new UsageError('verify needs --key PUBLIC.pem (the public key of the --sign-key that signed the run) or --keyless (a run signed with --sign-keyless)');
+  }
+  const file = key !== undefined ? 'report.intoto.jsonl' : 'report.sigstore.json';
+  if (positionals.length !== 1) throw new UsageError(`verify takes one report folder (or its ${file}), got ${positionals.length}`);
   const { verifyCommand } = await import('./verify.js');
-  return verifyCommand({ keyPath: key, path: positionals[0]!, out: process.stdout });
+  return verifyCommand({ ...(key !== undefined ? { keyPath: key } : {}), keyless, path: positionals[0]!, out: process.stdout });
 }
 
 const commands: Record<string, (argv: string[]) => Promise<number>> = { run, serve, proxy, 'verify-pact': verifyPact, 'check-pact': checkPact, report, verify };

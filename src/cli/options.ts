@@ -62,6 +62,12 @@ export const runOptions: OptionSpec[] = [
     description: 'Also write exchanges.har (HAR 1.2, redacted): the counterexamples\' exchanges; `all`: every exchange of the run, streamed (SO_HAR: counterexamples or all)',
   },
   { flag: 'sign-key', env: 'SO_SIGN_KEY', value: 'FILE', description: 'PEM private key (Ed25519 or ECDSA P-256): sign the reports into report.intoto.jsonl (check with verify)' },
+  {
+    flag: 'sign-keyless',
+    env: 'SO_SIGN_KEYLESS',
+    description:
+      'Sign the reports through Sigstore into report.sigstore.json with the OIDC token of GitHub Actions (`permissions: id-token: write`) or SIGSTORE_ID_TOKEN (check with verify --keyless; SO_SIGN_KEYLESS: 1 or 0; other instances: SO_SIGSTORE_FULCIO_URL, SO_SIGSTORE_REKOR_URL)',
+  },
 ];
 
 /** The options of `proxy`, the checking proxy in front of a target (src/cli/proxy.ts). */
@@ -115,8 +121,8 @@ Usage:
                                    A static site over many runs (report.json files or folders): verdicts, rules x runs, latency
   ${name} report diff OLD.json NEW.json [--json | --markdown]
                                    What changed between two runs; exit 1 when NEW has a MUST failure OLD did not
-  ${name} verify --key PUBLIC.pem REPORT_DIR
-                                   Check report.intoto.jsonl: the signature holds and every report file matches
+  ${name} verify (--key PUBLIC.pem | --keyless) REPORT_DIR
+                                   Check report.intoto.jsonl (--key) or report.sigstore.json (--keyless, who signed): the signature holds and every report file matches
   ${name} --help | --version
 
 Options of run (each also an environment variable, so secrets stay out of shell history):

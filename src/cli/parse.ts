@@ -1,6 +1,7 @@
 /** Turns flags and environment variables into a RunConfig, with one clear error for each mistake. */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { keylessSigningOf } from '../attest/keyless-config.js';
 import { loadSigningKey } from '../attest/keys.js';
 import { readBaselineFile } from '../config/baseline-file.js';
 import { parseAuth, type Credential } from '../config/credentials.js';
@@ -118,6 +119,27 @@ function signKeyOf(values: ParsedValues, env: NodeJS.ProcessEnv, table: OptionSp
   return path === undefined ? {} : { signKey: loadSigningKey(path) };
 }
 
+/** A switch with a variable (`--sign-keyless`, SO_SIGN_KEYLESS): the flag or the file's true/false, else the variable's 1/true/yes or 0/false/no (blank: off). */
+function switchOf(values: ParsedValues, env: NodeJS.ProcessEnv, table: OptionSpec[], flag: string): boolean {
+  const spec = table.find((o) => o.flag === flag);
+  if (spec === undefined) return false;
+  const v = values[flag];
+  if (typeof v === 'boolean') return v;
+  const raw = spec.env !== undefined ? env[spec.env] : undefined;
+  const e = raw?.trim().toLowerCase() ?? '';
+  if (e === '' || e === '0' || e === 'false' || e === 'no') return false;
+  if (e === '1' || e === 'true' || e === 'yes') return true;
+  throw new UsageError(`${spec.env!} takes 1 or 0 (true or false), not ${JSON.stringify(raw)}`);
+}
+
+/**
+ * `--sign-keyless` (SO_SIGN_KEYLESS=1): the Sigstore instances and the OIDC token's source,
+ * checked here, before the run sends anything (no token: exit 2, never a run left unsigned).
+ */
+function signKeylessOf(values: ParsedValues, env: NodeJS.ProcessEnv, table: OptionSpec[]): Pick<RunConfig, 'signKeyless'> {
+  return switchOf(values, env, table, 'sign-keyless') ? { signKeyless: keylessSigningOf(env) } : {};
+}
+
 /** `--baseline FILE` (SO_BASELINE): read and checked here, before the run sends anything (its rule ids once the catalogue is loaded). */
 function withBaseline(config: RunConfig, file: string | string[] | undefined): void {
   if (typeof file === 'string') config.baseline = readBaselineFile(file);
@@ -180,6 +202,6 @@ export function resolveRunConfig(values: ParsedValues, env: NodeJS.ProcessEnv, t
   const har = harMode(pick(values, env, table, 'har') as string | undefined);
   if (har !== undefined) config.har = har;
   withBaseline(config, pick(values, env, table, 'baseline'));
-  Object.assign(config, signKeyOf(values, env, table));
+  Object.assign(config, signKeyOf(values, env, table), signKeylessOf(values, env, table));
   return config;
 }

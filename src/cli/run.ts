@@ -1,6 +1,6 @@
 /** `person-image-conformance run`: the conformance run, its reports, and the verdict line. */
 import { assertWritableDir, writeCounterexampleHar, writeReports } from '../../reporters/write.js';
-import { writeAttestation } from '../attest/sign.js';
+import { statementPayload, writeSignedEnvelope } from '../attest/sign.js';
 import { writeGithubActionsOutput } from '../ci/github-actions.js';
 import type { RunConfig } from '../config/run-config.js';
 import { ExitCode, InterruptedError } from '../errors.js';
@@ -34,6 +34,24 @@ function verdictLine(report: Report, html: string): string {
   );
 }
 
+/**
+ * One in-toto Statement of the report files, signed with the key (report.intoto.jsonl) and/or
+ * through Sigstore (report.sigstore.json), each announced by a line. A failure is a ConfigError
+ * (exit 2) after the reports and any signature already written.
+ */
+async function signReports(report: Report, config: RunConfig, files: string[], out: NodeJS.WritableStream): Promise<void> {
+  const payload = await statementPayload(report, config.reportDir, files);
+  if (config.signKey) {
+    const attestation = await writeSignedEnvelope(config.reportDir, payload, config.signKey);
+    out.write(`attestation: ${attestation} (signed, keyid ${config.signKey.keyid})\n`);
+  }
+  if (config.signKeyless) {
+    const { writeKeylessBundle } = await import('../attest/keyless-sign.js');
+    const signed = await writeKeylessBundle(config.reportDir, payload, config.signKeyless);
+    out.write(`keyless signature: ${signed.path} (Sigstore bundle: Fulcio certificate, Rekor log index ${signed.logIndex})\n`);
+  }
+}
+
 /** Runs, writes the three report files (also when the run stopped early) and returns the exit code. `engine` is for tests. */
 export async function runCommand(config: RunConfig, out: NodeJS.WritableStream = process.stdout, engine: Omit<EngineOptions, 'progress' | 'signal'> = {}): Promise<number> {
   if (config.target !== undefined && /^http:\/\//i.test(config.target) && URL.canParse(config.target) && !isLoopbackUrl(config.target)) {
@@ -64,10 +82,7 @@ export async function runCommand(config: RunConfig, out: NodeJS.WritableStream =
     out.write(verdictLine(report, files.html));
     // Job summary and annotations under GitHub Actions (also for a run that stopped early); the verdict line stays first on stdout.
     await writeGithubActionsOutput(report, config.reportDir, process.env, out);
-    if (config.signKey) {
-      const attestation = await writeAttestation(report, config.reportDir, [files.json, files.html, files.junit], config.signKey);
-      out.write(`attestation: ${attestation} (signed, keyid ${config.signKey.keyid})\n`);
-    }
+    if (config.signKey || config.signKeyless) await signReports(report, config, [files.json, files.html, files.junit], out);
     return exitCodeOf(report);
   } catch (e) {
     // A signal that came before the run could start (the pre-flight) still exits 130.

@@ -1,4 +1,5 @@
 import type { Baseline } from './baseline-file.js';
+import type { KeylessSigning } from '../attest/keyless-config.js';
 import type { SigningKey } from '../attest/keys.js';
 import type { Credential } from './credentials.js';
 
@@ -41,6 +42,8 @@ export interface RunConfig {
   baseline?: Baseline;
   /** The key of `--sign-key FILE`, read and checked before the run: the reports are signed into report.intoto.jsonl (src/attest/). */
   signKey?: SigningKey;
+  /** `--sign-keyless`: the Sigstore instances and the OIDC token's source, checked before the run; the reports are signed into report.sigstore.json. */
+  signKeyless?: KeylessSigning;
 }
 
 export const defaults = {
