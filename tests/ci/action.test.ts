@@ -81,7 +81,7 @@ const readReport = (dir: string) => JSON.parse(readFileSync(join(dir, 'report.js
 describe('action.yml', () => {
   it('is a composite action whose inputs reach its scripts only through env, with the outputs verdict, report-dir and exit-code', () => {
     expect(action.runs.using).toBe('composite');
-    expect(Object.keys(action.inputs).sort()).toEqual(['app-token', 'auth', 'baseline', 'pact', 'person-id', 'report-dir', 'runs', 'seed', 'sign-key', 'target'].sort());
+    expect(Object.keys(action.inputs).sort()).toEqual(['app-token', 'auth', 'baseline', 'pact', 'person-id', 'report-dir', 'runs', 'seed', 'sign-key', 'sign-keyless', 'target'].sort());
     for (const step of action.runs.steps) {
       expect(step.shell, step.name).toBe('bash');
       // An expression pasted into a script is a script injection; inputs go through env only.
@@ -160,6 +160,7 @@ describe('the run step hands the inputs to the CLI', () => {
       'report-dir': 'out/r',
       pact: 'contracts',
       'sign-key': 'key.pem',
+      'sign-keyless': 'true',
       baseline: 'last/report.json',
     };
     const { r, seen } = await runRecorder(inputs, { FAKE_VERDICT: 'conforms' });
@@ -175,6 +176,7 @@ describe('the run step hands the inputs to the CLI', () => {
       SO_REPORT_DIR: inputs['report-dir'],
       SO_PACT: inputs.pact,
       SO_SIGN_KEY: inputs['sign-key'],
+      SO_SIGN_KEYLESS: inputs['sign-keyless'],
       SO_BASELINE: inputs.baseline,
     });
   });
