@@ -9,16 +9,23 @@
  *   noise, ~3 MiB), straight and through the proxy, and their difference (the added latency);
  * - throughput with 8 uploads of the small PNG in flight (c8), requests per second both ways.
  *
+ * The proxy judges each upload in a child process at the lowest CPU priority (src/proxy/inspector-process.ts),
+ * so what it adds is mostly the relaying.
+ *
+ * Prints a table and writes the figures into bench/results.json under `proxyOverhead` (with the
+ * date, the machine and the load average at the start), keeping every other key of that file.
+ *
  * Knobs: BENCH_PROXY_N (small uploads per measurement, default 200), BENCH_PROXY_LARGE_N (20),
  * BENCH_PROXY_REPS (3).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { Agent, request } from 'undici';
+import { machine } from './machine.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
@@ -27,6 +34,7 @@ const LARGE_N = Number(process.env.BENCH_PROXY_LARGE_N ?? 20);
 const REPS = Number(process.env.BENCH_PROXY_REPS ?? 3);
 
 const round = (n: number, d = 2) => Math.round(n * 10 ** d) / 10 ** d;
+const signed = (n: number) => `${n >= 0 ? '+' : ''}${round(n)}`;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 /** Starts a child and resolves with its first stdout line as JSON. */
@@ -80,6 +88,8 @@ async function throughput(url: string, authorization: string, body: Buffer, n: n
 }
 
 async function main(): Promise<void> {
+  const date = new Date().toISOString();
+  const loadAverageAtStart = loadavg().map((x) => round(x));
   const small = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#c8285a' } }).png().toBuffer();
   const large = await sharp({ create: { width: 1024, height: 1024, channels: 3, background: '#808080', noise: { type: 'gaussian', mean: 128, sigma: 40 } } }).png().toBuffer();
   const { info: target, proc: targetProc } = await child<Target>([join(here, 'target-child.ts')]);
@@ -106,16 +116,38 @@ async function main(): Promise<void> {
     rmSync(reports, { recursive: true, force: true });
   }
   const m = (k: string) => median(rows[k]!);
-  const c = cpus();
-  process.stdout.write(`${c[0]?.model.trim()}, ${c.length} cores, node ${process.version} (load average at start ${loadavg().map((x) => round(x)).join(' ')})\n`);
+  const added = (k: 'small' | 'large') => m(`proxy ${k} c1 p50 ms`) - m(`direct ${k} c1 p50 ms`);
+  const throughputPercent = (100 * m('proxy small c8 req/s')) / m('direct small c8 req/s');
+  const on = machine();
+  process.stdout.write(`${on} (load average at start ${loadAverageAtStart.join(' ')})\n`);
   process.stdout.write(`small PNG ${small.length} B, large PNG ${round(large.length / 2 ** 20)} MiB; median of ${REPS} repetitions\n\n`);
   const table = [
-    ['small upload, c1, p50', `${round(m('direct small c1 p50 ms'))} ms`, `${round(m('proxy small c1 p50 ms'))} ms`, `+${round(m('proxy small c1 p50 ms') - m('direct small c1 p50 ms'))} ms`],
-    ['large upload, c1, p50', `${round(m('direct large c1 p50 ms'))} ms`, `${round(m('proxy large c1 p50 ms'))} ms`, `+${round(m('proxy large c1 p50 ms') - m('direct large c1 p50 ms'))} ms`],
-    ['small upload, c8, throughput', `${round(m('direct small c8 req/s'), 1)} req/s`, `${round(m('proxy small c8 req/s'), 1)} req/s`, `${round((100 * m('proxy small c8 req/s')) / m('direct small c8 req/s'), 1)}%`],
+    ['small upload, c1, p50', `${round(m('direct small c1 p50 ms'))} ms`, `${round(m('proxy small c1 p50 ms'))} ms`, `${signed(added('small'))} ms`],
+    ['large upload, c1, p50', `${round(m('direct large c1 p50 ms'))} ms`, `${round(m('proxy large c1 p50 ms'))} ms`, `${signed(added('large'))} ms`],
+    ['small upload, c8, throughput', `${round(m('direct small c8 req/s'), 1)} req/s`, `${round(m('proxy small c8 req/s'), 1)} req/s`, `${round(throughputPercent, 1)}%`],
   ];
   for (const r of [['measure', 'direct', 'through the proxy', 'added'], ...table]) process.stdout.write(`${r[0]!.padEnd(30)} ${r[1]!.padEnd(12)} ${r[2]!.padEnd(18)} ${r[3]}\n`);
-  process.stdout.write(`\nall repetitions: ${JSON.stringify(Object.fromEntries(Object.entries(rows).map(([k, v]) => [k, v.map((x) => round(x))])))}\n`);
+  const repetitions = Object.fromEntries(Object.entries(rows).map(([k, v]) => [k, v.map((x) => round(x))]));
+  process.stdout.write(`\nall repetitions: ${JSON.stringify(repetitions)}\n`);
+  const file = join(here, 'results.json');
+  const previous = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>) : {};
+  previous.proxyOverhead = {
+    date,
+    machine: on,
+    loadAverageAtStart,
+    smallPngBytes: small.length,
+    largePngBytes: large.length,
+    uploadsPerMeasurement: { small: N, large: LARGE_N },
+    repetitions: REPS,
+    medianOfRepetitions: {
+      smallC1P50Ms: { direct: round(m('direct small c1 p50 ms')), proxy: round(m('proxy small c1 p50 ms')), added: round(added('small')) },
+      largeC1P50Ms: { direct: round(m('direct large c1 p50 ms')), proxy: round(m('proxy large c1 p50 ms')), added: round(added('large')) },
+      smallC8RequestsPerSecond: { direct: round(m('direct small c8 req/s'), 1), proxy: round(m('proxy small c8 req/s'), 1), proxyPercentOfDirect: round(throughputPercent, 1) },
+    },
+    allRepetitions: repetitions,
+  };
+  writeFileSync(file, `${JSON.stringify(previous, null, 2)}\n`);
+  process.stdout.write(`\nwrote proxyOverhead into ${file}\n`);
 }
 
 await main();

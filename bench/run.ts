@@ -8,7 +8,7 @@
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, totalmem, tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
@@ -29,6 +29,7 @@ import { loadRules } from '../src/spec/rules.js';
 import type { RunningTarget } from '../src/target/server.js';
 import { RUN_ID_HEADER } from '../src/transport/target-session.js';
 import { userAgent } from '../src/version.js';
+import { machine } from './machine.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
@@ -47,11 +48,6 @@ const MEMORY_FAMILIES: readonly string[] = (process.env.BENCH_MEM_FAMILIES ?? 'i
 const OVERHEAD_EXCLUDED_RULES = ['damaged-image-rejected'];
 
 const round = (n: number, d = 1) => Math.round(n * 10 ** d) / 10 ** d;
-
-function machine(): string {
-  const c = cpus();
-  return `${c[0]?.model.trim() ?? 'unknown cpu'}, ${c.length} cores, ${round(totalmem() / 2 ** 30)} GiB, node ${process.version}, ${process.platform}-${process.arch}`;
-}
 
 /** Rules judged only by the given families (so `only` selects exactly those families). */
 async function rulesOnlyFor(fams: readonly string[]): Promise<string[]> {

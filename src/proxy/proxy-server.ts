@@ -1,7 +1,8 @@
 /**
  * The checking proxy: a node:http server on a loopback address (another only when told), every
- * request relayed to the target (src/proxy/relay.ts) and judged by the session. `close` stops
- * listening, waits for the exchanges under way and for their judging.
+ * request relayed to the target (src/proxy/relay.ts) and judged by the session, whose body
+ * inspection runs in a low-priority child process (inspector-process.ts). `close` stops listening,
+ * waits for the exchanges under way and for their judging, then ends that child.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -12,6 +13,7 @@ import { ConfigError } from '../errors.js';
 import { loadSpec } from '../spec/load.js';
 import { Forwarder } from '../transport/forward.js';
 import { Redactor } from '../transport/redact.js';
+import { BodyInspector } from './inspector-process.js';
 import { relayHandler } from './relay.js';
 import { routeReader } from './route.js';
 import { serverRulesJudged } from './server-judge.js';
@@ -82,6 +84,8 @@ export async function startProxy(o: ProxyOptions): Promise<RunningProxy> {
   const basePath = target.pathname.replace(/\/+$/, '');
   const online = o.online ?? isOnlineTarget(o.targetUrl);
   const redactor = new Redactor(o.secrets ?? [], Redactor.sensitiveHeaderNames(model));
+  const inspectBytes = o.inspectBytes ?? INSPECT_BYTES;
+  const inspector = new BodyInspector({ specPath: spec.path, specSha256: spec.sha256, maxBodyBytes: inspectBytes });
   const session = new ProxySession({
     clientRules,
     serverRules,
@@ -91,13 +95,19 @@ export async function startProxy(o: ProxyOptions): Promise<RunningProxy> {
     redactor,
     origin: target.origin,
     reportDir: o.reportDir,
-    inspectBytes: o.inspectBytes ?? INSPECT_BYTES,
+    inspectBytes,
+    inspector,
     ...(o.onExchangeEnd ? { onExchangeEnd: o.onExchangeEnd } : {}),
   });
   const forwarder = new Forwarder({ origin: target.origin, timeoutMs: o.timeoutMs, ...(o.ca ? { ca: o.ca } : {}) });
   const server = createServer({ headersTimeout: 60_000, keepAliveTimeout: 5_000 }, relayHandler({ forwarder, route: routeReader(model, basePath), model, session, responseBytes: RESPONSE_BYTES }));
   const host = o.host ?? '127.0.0.1';
-  await listen(server, host, o.port ?? 0);
+  try {
+    await listen(server, host, o.port ?? 0);
+  } catch (e) {
+    await inspector.close();
+    throw e;
+  }
   const address = server.address() as AddressInfo;
   const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   return {
@@ -115,6 +125,7 @@ export async function startProxy(o: ProxyOptions): Promise<RunningProxy> {
       });
       await forwarder.close();
       await session.settled();
+      await inspector.close();
     },
   };
 }

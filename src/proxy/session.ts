@@ -3,7 +3,9 @@
  * pacing), what its answer teaches the traffic tracker, and, once the exchange ended, its
  * judging by the client rules and (for saves) the server rules the proxy can judge. Judging runs
  * one exchange at a time behind the traffic (decoding an image takes a while; the forwarding does
- * not wait for it). Counters, findings and latency are bounded, whatever the traffic.
+ * not wait for it); a save's body is inspected by the low-priority child process of
+ * inspector-process.ts, so the queue grows while the cores are busy and catches up when they are
+ * idle. Counters, findings, latency and the bytes waiting are bounded, whatever the traffic.
  */
 import type { ClientCheckContext, ClientExchange, RouteFacts } from '../checks/client/types.js';
 import type { CheckContext } from '../checks/types.js';
@@ -12,10 +14,10 @@ import { LatencyHistogram } from '../run/latency.js';
 import type { Judgement } from '../run/judge.js';
 import type { ClientRule, Rule } from '../spec/rules.js';
 import type { Redactor } from '../transport/redact.js';
-import { inspectBody } from './body-inspection.js';
 import { judgeClientRequest } from './client-judge.js';
 import { seenCredential, type RequestHeaders, type SeenCredential } from './credential-facts.js';
 import type { SeenExchange } from './exchange.js';
+import type { BodyInspector } from './inspector-process.js';
 import { counterexampleOf, FindingLog, findingRecord } from './findings.js';
 import { isThrottling, judgeServerAnswer } from './server-judge.js';
 import { TrafficTracker } from './traffic.js';
@@ -38,6 +40,8 @@ export interface SessionOptions {
   reportDir: string;
   /** The most bytes of a save's body kept for judging. */
   inspectBytes: number;
+  /** Inspects a save's body (inspectBody, in a child process). */
+  inspector: Pick<BodyInspector, 'inspect'>;
   /** Told each time an exchange ended, with how many have (judged or not). */
   onExchangeEnd?: (ended: number) => void;
 }
@@ -129,7 +133,7 @@ export class ProxySession {
   private async judge(x: SeenExchange): Promise<void> {
     const client: ClientExchange = { method: x.method, route: x.route, credential: x.credential.facts, pacing: x.pacing };
     if (x.route.save) {
-      client.body = await inspectBody(this.o.clientCtx.model, x.body, this.o.inspectBytes);
+      client.body = await this.o.inspector.inspect(x.body.contentType, x.body.bytes, x.body.size);
       if (client.body.overLimit) this.notInspected++;
     }
     const j = judgeClientRequest(this.o.clientRules, client, this.o.clientCtx);

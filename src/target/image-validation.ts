@@ -128,7 +128,7 @@ function checkPng(b: Buffer): Check {
 function checkPngData(idat: Buffer[], width: number, height: number): Check {
   // Stryker disable next-line ConditionalExpression: libvips (libpng) refuses a PNG without IDAT too
   if (idat.length === 0) return bad(REASON.pngNoIdat);
-  // Stryker disable next-line all: refused by the pixel limit of decodeAll either way; this only spares the inflate of a bomb
+  // Refused by the pixel limit of decodeAll either way; this only spares the inflate of a bomb.
   if (width * height > MAX_PIXELS) return { ok: true, width, height };
   try {
     // At most 8 bytes a pixel (16-bit RGBA) and a filter byte per row of each Adam7 pass.
