@@ -327,8 +327,9 @@ function table(rows: string[][]): string {
 }
 
 const file = join(here, 'results.json');
-// Sections skipped with BENCH_SKIP keep their previous figures.
-const previous = skip.size > 0 && existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>) : {};
+// Sections skipped with BENCH_SKIP keep their previous figures; bench/proxy-overhead.ts's (proxyOverhead) are always kept.
+const stored = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>) : {};
+const previous = skip.size > 0 ? stored : stored.proxyOverhead !== undefined ? { proxyOverhead: stored.proxyOverhead } : {};
 const results: Record<string, unknown> = { ...previous, machine: machine(), date: new Date().toISOString(), loadAverageAtStart: loadavg().map((n) => round(n, 2)) };
 process.stderr.write(`bench on ${results.machine}\n`);
 
