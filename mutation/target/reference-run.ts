@@ -9,6 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Report } from '../../src/report/types.js';
 import { runConformance } from '../../src/run/engine.js';
+import { embeddedCredentials } from '../../src/run/target.js';
+import { startReferenceTarget } from '../../src/target/server.js';
+import type { TargetBehaviour } from '../../src/target/types.js';
 
 export interface ReferenceRunSettings {
   seed: number;
@@ -27,7 +30,16 @@ export function departures(report: Report): string[] {
   return [...rules, ...pacts, ...stop, ...verdict];
 }
 
-/** Runs the suite against a fresh embedded reference target; a run that throws is one departure. */
+/** The rules of the second run: those the credentials families judge. */
+const APP_TOKEN_RULES = ['valid-credentials-accepted', 'bad-credentials-rejected', 'app-token-no-5xx', 'auth-checked-first'];
+const APP_TOKEN = 'mutation-app-token-0123456789';
+
+/**
+ * Runs the suite against a fresh embedded reference target (the default run), then, as an
+ * installation that requires an SO-AppToken beside tickets (as Online does), against one started
+ * with an app token: the credentials rules only, with that token configured. A run that throws is
+ * one departure.
+ */
 export async function judgeReferenceTarget(settings: ReferenceRunSettings): Promise<string[]> {
   const reportDir = mkdtempSync(join(tmpdir(), 'pic-mutation-'));
   try {
@@ -42,10 +54,36 @@ export async function judgeReferenceTarget(settings: ReferenceRunSettings): Prom
       progress: false,
       ...(settings.pact ? { pact: settings.pact } : {}),
     });
-    return departures(report);
+    const withToken = await judgeWithAppToken(settings, join(reportDir, 'app-token'));
+    return [...departures(report), ...withToken.map((d) => `with an app token: ${d}`)];
   } catch (e) {
     return [`the run threw: ${(e as Error).name}: ${(e as Error).message}`];
   } finally {
     rmSync(reportDir, { recursive: true, force: true });
+  }
+}
+
+/** The second run: the credentials rules against a target that requires an app token (`behaviour` replaces steps of it, for tests). */
+export async function judgeWithAppToken(settings: ReferenceRunSettings, reportDir: string, behaviour: Partial<TargetBehaviour> = {}): Promise<string[]> {
+  const target = await startReferenceTarget({ credentials: { appToken: APP_TOKEN }, behaviour });
+  try {
+    const report = await runConformance({
+      target: target.url,
+      credentials: embeddedCredentials(target),
+      appToken: APP_TOKEN,
+      personId: target.persons[0]!,
+      seed: settings.seed,
+      runs: settings.runs,
+      concurrency: 4,
+      timeoutMs: 30_000,
+      reportDir,
+      only: APP_TOKEN_RULES,
+      progress: false,
+    });
+    // Rules left out with `only` are not run by design: a departure is any of the chosen ones.
+    const chosen = { ...report, rules: report.rules.filter((r) => APP_TOKEN_RULES.includes(r.id)) };
+    return departures(chosen);
+  } finally {
+    await target.close();
   }
 }

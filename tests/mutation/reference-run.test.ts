@@ -6,7 +6,11 @@
  * target has its rule.
  */
 import { describe, expect, it } from 'vitest';
-import { departures } from '../../mutation/target/reference-run.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { departures, judgeWithAppToken } from '../../mutation/target/reference-run.js';
+import { defaultBehaviour } from '../../src/target/behaviour.js';
 import { conformingReport, failingReport, incompleteReport } from '../fixtures/reports.js';
 import { runAgainst } from '../support/run-against.js';
 import type { Report } from '../../src/report/types.js';
@@ -64,5 +68,40 @@ describe('against real targets (seed 20261130, 5 runs)', () => {
     } finally {
       await t.close();
     }
+  });
+});
+
+describe('the second run, against a target that requires an SO-AppToken (seed 20261130, 5 runs)', () => {
+  const withDir = async (body: (dir: string) => Promise<void>) => {
+    const dir = mkdtempSync(join(tmpdir(), 'pic-mutation-test-'));
+    try {
+      await body(dir);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  };
+
+  it('the reference target: no departure', async () => {
+    await withDir(async (dir) => expect(await judgeWithAppToken({ seed: 20261130, runs: 5 }, dir)).toEqual([]));
+  });
+
+  // judgeReferenceTarget turns a run that throws into a departure, so a mutant caught here by the
+  // run's preflight (credentials refused before any case) is killed.
+  it('a target that refuses every ticket, the app token given or not: the run stops on the refused credential', async () => {
+    await withDir(async (dir) => {
+      const run = judgeWithAppToken({ seed: 20261130, runs: 5 }, dir, {
+        authenticate: (h, c) => (/^\s*soticket\s/i.test(String(h.authorization ?? '')) ? { ok: false, status: 401, message: 'no' } : defaultBehaviour.authenticate(h, c)),
+      });
+      await expect(run).rejects.toThrow(/refused the configured soticket/);
+    });
+  });
+
+  it('a target that takes tickets without the app token: no departure (app-token-no-5xx lets a server ignore it)', async () => {
+    await withDir(async (dir) => {
+      const found = await judgeWithAppToken({ seed: 20261130, runs: 5 }, dir, {
+        authenticate: (h, c) => defaultBehaviour.authenticate({ ...h, 'so-apptoken': 'mutation-app-token-0123456789' }, c),
+      });
+      expect(found).toEqual([]);
+    });
   });
 });
