@@ -1,7 +1,8 @@
 /**
  * The suite's power on random seeds: every power target (tests/broken-targets/power/) against
  * `--seeds N` random seeds (default 20; each printed), one default run at a time. Prints a table
- * target x (caught, missed) and every miss; exits 1 when any target is missed on any seed.
+ * target x (caught, missed), the other rules each target also tripped (on how many seeds), and every
+ * miss; exits 1 when any target is missed on any seed.
  *
  *   npx tsx tests/broken-targets/power-seeds.ts [--seeds 20] [--runs 25] [--target NAME]...
  *
@@ -23,12 +24,16 @@ const misses: string[] = [];
 console.log(`seeds: ${seeds.join(' ')}`);
 for (const target of chosen) {
   let caught = 0;
+  const others = new Map<string, number>();
   for (const seed of seeds) {
     const outcome = await runPowerTarget(target, seed, runs);
     if (outcome.caught) caught++;
     else misses.push(`${target.name} (${target.valueClass}), seed ${seed}: ${target.caughtBy} is ${outcome.status}, ${outcome.classCases} cases of the class`);
+    for (const o of outcome.others) others.set(o, (others.get(o) ?? 0) + 1);
   }
-  console.log(`${target.name.padEnd(60)} caught ${caught}/${seeds.length}`);
+  // The other rules the same broken behaviour trips in cases of theirs (on how many seeds), so a finding's rule can be checked.
+  const also = [...others].map(([rule, n]) => `${rule} (${n})`).join(', ');
+  console.log(`${target.name.padEnd(60)} caught ${caught}/${seeds.length}${also ? `; also: ${also}` : ''}`);
 }
 for (const m of misses) console.log(`missed: ${m}`);
 process.exit(misses.length > 0 ? 1 : 0);

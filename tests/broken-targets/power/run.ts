@@ -14,6 +14,8 @@ export interface PowerOutcome {
   /** The rule's status, and how many cases of the class the run sent. */
   status: string;
   classCases: number;
+  /** The other rules that did not pass (failed, warned or not run), by id and status. */
+  others: string[];
 }
 
 /** A default run (`runs` cases per family, every rule) against the target with `seed`. */
@@ -27,7 +29,8 @@ export async function runPowerTarget(target: PowerTarget, seed: number, runs = 2
       target: t.url, credentials: embeddedCredentials(t), personId: t.persons[0]!, seed, runs, concurrency: 4, timeoutMs: 10_000, reportDir, only: [], progress: false,
     });
     const status = report.rules.find((r) => r.id === target.caughtBy)?.status ?? 'missing';
-    return { caught: status === (level === 'MUST' ? 'fail' : 'warn'), status, classCases: report.coverage['value class']?.[target.valueClass] ?? 0 };
+    const others = report.rules.filter((r) => r.id !== target.caughtBy && r.status !== 'pass').map((r) => `${r.id}: ${r.status}`);
+    return { caught: status === (level === 'MUST' ? 'fail' : 'warn'), status, classCases: report.coverage['value class']?.[target.valueClass] ?? 0, others };
   } finally {
     await t.close();
     rmSync(reportDir, { recursive: true, force: true });
