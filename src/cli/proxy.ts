@@ -134,7 +134,7 @@ function verdictLine(report: ProxyReport, html: string): string {
   const failing = report.rules.filter((r) => r.status === 'fail').map((r) => r.id);
   const warning = report.rules.filter((r) => r.status === 'warn').map((r) => r.id);
   return (
-    `verdict: ${report.verdict} (the integration, ${report.requests} requests through the proxy` +
+    `verdict: ${report.verdict} (the integration, ${report.requests} ${report.requests === 1 ? 'request' : 'requests'} through the proxy` +
     (failing.length ? `; failing: ${failing.join(', ')}` : '') +
     (warning.length ? `; warnings: ${warning.join(', ')}` : '') +
     `) — ${html}\n`
