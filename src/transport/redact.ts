@@ -38,23 +38,33 @@ export function credentialsIn(value: string): string[] {
   return out;
 }
 
+/** Each secret of at least 4 characters in all its forms, added to `known`; longest first, so that a secret containing another is replaced whole. */
+function withForms(known: readonly string[], secrets: Iterable<string>): string[] {
+  const added = [...secrets].filter((s) => s.length >= 4).flatMap(formsOf);
+  return [...new Set([...known, ...added])].sort((a, b) => b.length - a.length);
+}
+
+/** The secrets as their UTF-8 bytes read as latin1, for `bytes`. */
+function asLatin1(secrets: readonly string[]): string[] {
+  // Stryker disable next-line StringLiteral: Buffer.from(s, '') reads s as UTF-8 too
+  return secrets.map((s) => Buffer.from(s, 'utf8').toString('latin1'));
+}
+
 export class Redactor {
-  private secrets: string[] = [];
-  /** The same secrets as their UTF-8 bytes read as latin1, for `bytes`. */
-  private secretBytes: string[] = [];
+  private secrets: string[];
+  private secretBytes: string[];
   private readonly sensitiveHeaders: Set<string>;
 
   constructor(secrets: Iterable<string>, sensitiveHeaders: Iterable<string>) {
     this.sensitiveHeaders = new Set([...sensitiveHeaders].map((h) => h.toLowerCase()));
-    this.addSecrets(secrets);
+    this.secrets = withForms([], secrets);
+    this.secretBytes = asLatin1(this.secrets);
   }
 
   /** Learns further secrets (a credential renewed during the run); from now on they are redacted too. */
   addSecrets(secrets: Iterable<string>): void {
-    const added = [...secrets].filter((s) => s.length >= 4).flatMap(formsOf);
-    // Longest first, so that a secret containing another is replaced whole.
-    this.secrets = [...new Set([...this.secrets, ...added])].sort((a, b) => b.length - a.length);
-    this.secretBytes = this.secrets.map((s) => Buffer.from(s, 'utf8').toString('latin1'));
+    this.secrets = withForms(this.secrets, secrets);
+    this.secretBytes = asLatin1(this.secrets);
   }
 
   /** Header names whose values are always redacted: Authorization, Cookie, Set-Cookie, and the spec's app-token and XSRF headers. */
@@ -75,7 +85,7 @@ export class Redactor {
     // What was sent goes first: a tampered copy is replaced whole before the real secret's prefix cuts it.
     const r = new Redactor(carried, this.sensitiveHeaders);
     r.secrets = [...new Set([...r.secrets, ...this.secrets])];
-    r.secretBytes = r.secrets.map((x) => Buffer.from(x, 'utf8').toString('latin1'));
+    r.secretBytes = asLatin1(r.secrets);
     return r;
   }
 
@@ -112,10 +122,13 @@ const LEAK_MISMATCHES = 2;
  */
 function replaceAll(s: string, secrets: readonly string[]): string {
   let out = s;
+  // Stryker disable next-line ConditionalExpression: split and join without the secret in the text change nothing (the test only spares the work)
   for (const secret of secrets) if (out.includes(secret)) out = out.split(secret).join(REDACTED);
   for (const secret of secrets) {
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: a secret of at most 12 characters is its own head, and the loop above left no copy of it
     if (secret.length < LEAK_PREFIX) continue;
     const head = secret.slice(0, LEAK_PREFIX);
+    // Stryker disable next-line ArithmeticOperator: the text at `at` now starts with REDACTED, which holds no secret's head, so searching on from before it finds the same next copy
     for (let at = out.indexOf(head); at !== -1; at = out.indexOf(head, at + REDACTED.length)) {
       out = out.slice(0, at) + REDACTED + out.slice(at + copiedLength(out, at, secret));
     }
@@ -127,6 +140,7 @@ function replaceAll(s: string, secrets: readonly string[]): string {
 function copiedLength(text: string, at: number, secret: string): number {
   let matched = LEAK_PREFIX;
   let misses = 0;
+  // Stryker disable next-line EqualityOperator,LogicalOperator,ArithmeticOperator: past the end of the secret or of the text (one, not both) every comparison is a miss, so the miss limit ends the loop with the same length
   for (let n = LEAK_PREFIX; n < secret.length && at + n < text.length; n++) {
     if (text[at + n] === secret[n]) matched = n + 1;
     else if (++misses > LEAK_MISMATCHES) break;

@@ -148,3 +148,46 @@ describe('client-path-well-formed', () => {
     for (const segment of ['0', '-1', '2147483648', 'abc', '1.5', '']) expect(verdict(id, at({ segment })), segment).toBe(`the person id ${JSON.stringify(segment)} is not a positive int32 in decimal digits`);
   });
 });
+
+describe('the client checks at their edges (what each applies to, and messages for a spec without a scheme or header)', () => {
+  const withoutSession = () => ({ ...ctx, model: { ...ctx.model, security: { ...ctx.model.security, session: undefined } } }) as ClientCheckContext;
+  const withoutBearer = () => ({ ...ctx, model: { ...ctx.model, security: { ...ctx.model.security, bearer: undefined } } }) as ClientCheckContext;
+  const withoutAppTokenHeader = () => ({ ...ctx, online: true, model: { ...ctx.model, headers: ctx.model.headers.filter((h) => h.role !== 'app-token') } }) as ClientCheckContext;
+
+  it('client-content-type-matches-image passes a raw body with no image signature (client-image-well-formed judges it)', () => {
+    expect(verdict('client-content-type-matches-image', exchange({ body: body({ sniffed: undefined }) }))).toBe('pass');
+  });
+
+  it('client-image-well-formed is not applied to a request without a body, nor to one over the limit even when validated', () => {
+    expect(verdict('client-image-well-formed', exchange())).toBe('not applied');
+    expect(verdict('client-image-well-formed', exchange({ body: body({ overLimit: true, validation: { ok: false, reason: 'x' } }) }))).toBe('not applied');
+  });
+
+  it('client-multipart-image-field is not applied to a request without a body', () => {
+    expect(verdict('client-multipart-image-field', exchange())).toBe('not applied');
+  });
+
+  it('client-credentials-present names the schemes the spec documents, and an empty scheme word as ""', () => {
+    expect(verdict('client-credentials-present', exchange({ credential: { kind: 'unknown-scheme', word: 'Token', appToken: false } }), withoutBearer())).toBe('the Authorization scheme "Token" is none the spec documents (basic, SOTicket)');
+    expect(verdict('client-credentials-present', exchange({ credential: { kind: 'empty', appToken: false } }))).toBe('Authorization "" with no credential after the scheme word');
+    expect(verdict('client-credentials-present', exchange({ credential: { kind: 'unknown-scheme', appToken: false } }))).toBe('the Authorization scheme "" is none the spec documents (basic, SOTicket, bearer)');
+    expect(verdict('client-credentials-present', exchange({ credential: { kind: 'session-without-xsrf', appToken: false } }), withoutSession())).toBe('the session cookie without its XSRF header');
+  });
+
+  it('client-app-token-with-ticket is not applied on Online outside the Person image resource; without an app-token header in the spec it says "the app token"', () => {
+    const other = { path: '/SuperOffice/api/v1/Contact/1', underBase: true, methodDeclared: false, save: false };
+    expect(verdict('client-app-token-with-ticket', exchange({ route: other, credential: { kind: 'ticket', word: 'SOTicket', appToken: false } }), { ...ctx, online: true })).toBe('not applied');
+    expect(verdict('client-app-token-with-ticket', exchange({ credential: { kind: 'ticket', word: 'SOTicket', appToken: false } }), withoutAppTokenHeader())).toBe('a ticket without the app token against SuperOffice Online');
+  });
+
+  it('client-rate-limit passes a request that finds just one token (to within float error)', () => {
+    expect(verdict('client-rate-limit', exchange({ pacing: { rate: 10, tokens: 1 - 1e-9, quickRetriesAfter401: 0 } }))).toBe('pass');
+  });
+
+  it('client-path-well-formed is not applied outside the Person image resource, and a missing id segment is ""', () => {
+    expect(verdict('client-path-well-formed', exchange({ route: { path: '/SuperOffice/api/v1/Contact/1', underBase: true, methodDeclared: false, save: false } }))).toBe('not applied');
+    const { segment: _none, ...noSegment } = route;
+    expect(verdict('client-path-well-formed', exchange({ route: noSegment }))).toBe('the person id "" is not a positive int32 in decimal digits');
+  });
+});
+

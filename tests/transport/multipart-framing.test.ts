@@ -53,6 +53,11 @@ describe('frameAsDotnet', () => {
     expect(text.endsWith(`\r\n--${boundary}--\r\n`)).toBe(true);
   });
 
+  it('a quote or backslash in a value that must be quoted is escaped', () => {
+    const text = Buffer.from(frameAsDotnet([{ ...part, filename: 'a "b\\c.png' }], model.multipart.type).payload).toString('latin1');
+    expect(text).toContain('filename="a \\"b\\\\c.png";');
+  });
+
   it('busboy reads the part back byte for byte, with its field, file name and type', async () => {
     const { payload, contentType } = frameAsDotnet([part], model.multipart.type);
     const parts = await parse(payload, contentType);

@@ -10,7 +10,7 @@ import { secretsOf, type Credential } from '../../src/config/credentials.js';
 import { preview } from '../../src/run/counterexample.js';
 import { loadSpec } from '../../src/spec/load.js';
 import { authHeaders } from '../../src/transport/auth-headers.js';
-import { REDACTED, Redactor } from '../../src/transport/redact.js';
+import { credentialsIn, REDACTED, Redactor } from '../../src/transport/redact.js';
 
 const { model } = await loadSpec();
 // Built in beforeAll, not at collection: StrykerJS activates a mutant of src/transport/ only after
@@ -298,3 +298,68 @@ describe('Redactor: cut and altered copies of a secret', () => {
     expect(x.text('abc123def456ghi and zyx987wvu654')).toBe(`${REDACTED} and ${REDACTED}`);
   });
 });
+
+describe('Redactor: what a report shows, exactly', () => {
+  it('puts the literal marker [REDACTED] where a secret was', () => {
+    expect(redactor.text(`x ${TICKET} y`)).toBe('x [REDACTED] y');
+    expect(Buffer.from(redactor.bytes(Buffer.from(`x ${TICKET} y`))).toString()).toBe('x [REDACTED] y');
+  });
+
+  it('a redactor with no secrets changes no text (only what it was given is a secret)', () => {
+    const none = new Redactor([], sensitive);
+    const text = `Stryker was here; ${'x'.repeat(40)} and a sentence of ordinary words`;
+    expect(none.text(text)).toBe(text);
+  });
+
+  it('redacts the base64 form of a secret that is no credential header (an app token echoed in a base64 body)', () => {
+    const b64 = Buffer.from(APP_TOKEN, 'utf8').toString('base64');
+    expect(redactor.text(`body ${b64} end`)).toBe(`body ${REDACTED} end`);
+  });
+
+  it('a copy cut one character before the secret ends, at the end of the text, is redacted and the scan ends', () => {
+    expect(redactor.text(`echo ${TICKET.slice(0, -1)}`)).toBe(`echo ${REDACTED}`);
+    expect(redactor.text(`echo ${TICKET.slice(0, -2)}`)).toBe(`echo ${REDACTED}`);
+  });
+
+  it('after three differing characters the copy ends: later characters that happen to match the secret stay', () => {
+    // TICKET's first 12 characters, then text that differs, with TICKET's 20th character at its 20th position.
+    const copy = `${TICKET.slice(0, 12)}QQQQQQQ${TICKET[19]}QQQQ`;
+    expect(redactor.text(copy)).toBe(`${REDACTED}${copy.slice(12)}`);
+  });
+
+  it('forExchange redacts the credentials it carried in bytes too', () => {
+    const x = redactor.forExchange({ authorization: 'Bearer zz-unrelated-credential-0002' });
+    expect(Buffer.from(x.bytes(Buffer.from('a zz-unrelated-credential-0002 b'))).toString()).toBe(`a ${REDACTED} b`);
+  });
+});
+
+describe('Redactor.sensitiveHeaderNames, with and without a session scheme', () => {
+  it("names the spec's app-token and XSRF headers (by role) and the session's XSRF header", () => {
+    const names = Redactor.sensitiveHeaderNames(model);
+    for (const h of model.headers.filter((x) => x.role === 'app-token' || x.role === 'xsrf-token')) expect(names).toContain(h.name.toLowerCase());
+    expect(names).toContain(model.security.session!.headerName.toLowerCase());
+  });
+
+  it('a spec without a session scheme: no session header, and no error', () => {
+    const noSession = { ...model, security: { ...model.security, session: undefined } } as unknown as typeof model;
+    const names = Redactor.sensitiveHeaderNames(noSession);
+    expect(names).toEqual(expect.arrayContaining(['authorization', 'cookie', 'set-cookie', 'proxy-authorization']));
+  });
+});
+
+describe('credentialsIn: the credentials inside a sensitive header value', () => {
+  const cases: [string, string, string[]][] = [
+    ['a bearer token', 'Bearer tok-123', ['Bearer tok-123', 'tok-123']],
+    ['the credential trimmed', 'Bearer   tok-123  ', ['Bearer   tok-123  ', 'tok-123']],
+    ['a value without a scheme word', 'tok-123', ['tok-123', 'tok-123']],
+    ['Basic: user:password and the password', `Basic ${Buffer.from('user:pass:word').toString('base64')}`, [`Basic ${Buffer.from('user:pass:word').toString('base64')}`, Buffer.from('user:pass:word').toString('base64'), 'user:pass:word', 'pass:word', '']], // '' from base64's '=' padding read as a cookie pair (too short to be a secret)
+    ['a scheme word that only contains "basic" is no Basic', `xbasic ${Buffer.from('u:p').toString('base64')}`, [`xbasic ${Buffer.from('u:p').toString('base64')}`, Buffer.from('u:p').toString('base64')]],
+    ['a scheme word that only starts with "basic" is no Basic', `basicx ${Buffer.from('u:p').toString('base64')}`, [`basicx ${Buffer.from('u:p').toString('base64')}`, Buffer.from('u:p').toString('base64')]],
+    ['each cookie value, trimmed', 'SoSession=abc ; XSRF-TOKEN= xyz', ['SoSession=abc ; XSRF-TOKEN= xyz', '; XSRF-TOKEN= xyz', 'abc', 'xyz']],
+    ['a pair without a name is no cookie', '=abc', ['=abc', '=abc']],
+  ];
+  for (const [what, value, expected] of cases) {
+    it(what, () => expect(credentialsIn(value)).toEqual(expected));
+  }
+});
+

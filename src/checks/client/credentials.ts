@@ -10,7 +10,7 @@ function documentedWords(model: SpecModel): string {
 }
 
 function judgeCredential(c: CredentialFacts, model: SpecModel): Outcome {
-  const xsrf = model.security.session?.headerName ?? 'the XSRF header';
+  const xsrf = model.security.session?.headerName ?? 'XSRF';
   switch (c.kind) {
     case 'basic':
     case 'ticket':
