@@ -436,8 +436,12 @@ describe('Retry-After values', () => {
     ['', 1000],
     ['0', 0],
     ['5', 5000],
+    ['10', 10_000],
     [' 7 ', 7000],
     ['soon', 1000],
+    // Digits with something else are no number of seconds (and no date): the default wait.
+    ['x5', 1000],
+    ['5abc', 1000],
     ['Thu, 01 Jan 2026 00:00:10 GMT', 10_000],
     ['Wed, 31 Dec 2025 23:59:00 GMT', 0],
   ])('a 429 with Retry-After %j at 2026-01-01T00:00:00Z waits %j ms', (value, ms) => {

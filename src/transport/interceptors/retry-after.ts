@@ -10,7 +10,7 @@ import { ForwardingHandler, type Controller, type Dispatch, type DispatchOptions
 /** Retry-After in ms (seconds or an HTTP date), or undefined. */
 export function retryAfterMs(value: string | undefined, now = Date.now()): number | undefined {
   if (!value) return undefined;
-  if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000;
+  if (/^\d+$/.test(value.trim())) return Number(/* Stryker disable next-line MethodExpression: Number() ignores surrounding whitespace itself, so trimming its argument changes nothing */ value.trim()) * 1000;
   const at = Date.parse(value);
   return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
