@@ -136,3 +136,34 @@ describe('accept-unsupported (SHOULD)', () => {
     expect(acceptUnsupported.applies(upload('text/html', { person: { class: 'unknown', segment: '999999' } }), ctx)).toBe(false);
   });
 });
+
+describe('the Accept checks: answers other than a 200, and what their messages say (found by mutation:unit)', () => {
+  it('accept-family and accept-exact-type judge only a 200: a 400 in JSON to an XML Accept passes both', () => {
+    const c = upload('application/xml');
+    const error = answer(400, 'application/json', '{"Error":true,"ErrorMessage":"x"}');
+    expect(judge(acceptFamily, c, error).ok).toBe(true);
+    expect(judge(acceptExactType, c, error).ok).toBe(true);
+  });
+
+  it('accept-family names the families asked and the type answered, or (none)', () => {
+    expect(judge(acceptFamily, upload('application/xml'), json200())).toEqual({ ok: false, message: 'Accept "application/xml" asks for xml, the 200 is "application/json"' });
+    expect(judge(acceptFamily, upload('application/json'), answer(200, undefined, '825'))).toEqual({ ok: false, message: 'Accept "application/json" asks for json, the 200 is "(none)"' });
+  });
+
+  it('accept-exact-type names the types preferred (joined by "or") and the type answered, or (none)', () => {
+    const m1 = judge(acceptExactType, upload('application/xml, text/xml'), json200());
+    expect(m1).toEqual({ ok: false, message: 'Accept "application/xml, text/xml" prefers application/xml or text/xml, the 200 is "application/json"' });
+    expect(judge(acceptExactType, upload('application/xml'), answer(200, undefined, '825'))).toEqual({ ok: false, message: 'Accept "application/xml" prefers application/xml, the 200 is "(none)"' });
+  });
+
+  it('accept-unsupported says what it expected and what came, with the Content-Type of a 200 or "no Content-Type"', () => {
+    const c = upload('text/html');
+    const m1 = judge(acceptUnsupported, c, answer(200, 'text/html', '825'));
+    expect(m1.ok === false && m1.message).toMatch(/^Accept "text\/html" names no type the server produces: expected a json 200 or 406, .*200.* with text\/html$/);
+    const m2 = judge(acceptUnsupported, c, answer(200, undefined, '825'));
+    expect(m2.ok === false && m2.message).toMatch(/ with no Content-Type$/);
+    const m3 = judge(acceptUnsupported, c, answer(415, 'application/json', '{}'));
+    expect(m3.ok === false && m3.message).not.toMatch(/ with /);
+  });
+});
+

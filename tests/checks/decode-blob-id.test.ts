@@ -6,7 +6,7 @@
  * comes out as 2^31 for the int32 checks to refuse.
  */
 import { describe, expect, it } from 'vitest';
-import { decodeBody } from '../../src/checks/decode-blob-id.js';
+import { decodeBlobId, decodeBody, imageInfoBlobId } from '../../src/checks/decode-blob-id.js';
 import { validRawUpload } from '../../src/checks/valid-upload.js';
 import type { ResponseMediaType } from '../../src/spec/model.js';
 import { caseOf, expectOutcome, judge, MS_NS, ok200, specContext, xmlInt } from './fixtures.js';
@@ -119,3 +119,40 @@ describe('decodeBody', () => {
     expectOutcome(await judge(validRawUpload, c, ok200(xmlInt(2 ** 31 - 1), 'application/xml')), true);
   });
 });
+
+describe('the blob id edges (found by mutation:unit)', () => {
+  it('an <int> with attributes but no default namespace decodes (only a namespace that is given and wrong is refused)', () => {
+    for (const t of XML_TYPES) expect(decode('<int xmlns:i="http://www.w3.org/2001/XMLSchema-instance">825</int>', t), t).toEqual({ ok: true, value: 825 });
+  });
+
+  it('a processing instruction beside the root is no second root', () => {
+    for (const t of XML_TYPES) expect(decode('<?xml version="1.0"?><?xml-stylesheet href="a.xsl"?><int>825</int>', t), t).toEqual({ ok: true, value: 825 });
+  });
+
+  it('a byte-order mark only at the start is dropped: JSON after one decodes, a BOM inside the text is no number', () => {
+    expect(decode('\uFEFF825', 'application/json')).toEqual({ ok: true, value: 825 });
+    expect(decode('8\uFEFF25', 'application/json')).toMatchObject({ ok: false });
+  });
+
+  it('the reasons quote the start of the body', () => {
+    const d = decode('eight hundred', 'application/json');
+    expect(d).toEqual({ ok: false, reason: 'the body is not JSON: "eight hundred"' });
+    const x = decode('<int>825', 'application/xml');
+    expect(x.ok === false && x.reason).toMatch(/^the body is not well-formed XML/);
+  });
+
+  it('decodeBlobId: an integer, or undefined for a string, a decimal or no JSON', () => {
+    const json = media('application/json');
+    expect(decodeBlobId('825', json)).toBe(825);
+    expect(decodeBlobId('"825"', json)).toBeUndefined();
+    expect(decodeBlobId('8.25', json)).toBeUndefined();
+    expect(decodeBlobId('x', json)).toBeUndefined();
+  });
+
+  it('imageInfoBlobId: a BlobEntity\'s number, else undefined (no JSON, null, a number, a string BlobId, none)', () => {
+    expect(imageInfoBlobId('{"BlobId":825,"MimeType":"image/png"}')).toBe(825);
+    expect(imageInfoBlobId(Buffer.from('{"BlobId":0}'))).toBe(0);
+    for (const body of ['x', 'null', '825', '{"BlobId":"825"}', '{}', '[825]']) expect(imageInfoBlobId(body), body).toBeUndefined();
+  });
+});
+
