@@ -80,6 +80,19 @@ export function languageClasses(model: SpecModel): ValueClass[] {
 }
 
 /** No Accept, each declared response type alone, a wildcard alone, a list with q-values, a type no 200 declares. */
+/** Whether an Accept list gives a declared type of another family a higher q than its first type. */
+function qPrefersAnotherFamily(model: SpecModel, accept: string | undefined): boolean {
+  if (accept === undefined || !accept.includes(',')) return false;
+  const familyOf = (t: string) => model.successMediaTypes.find((m) => m.type === t)?.family;
+  const entries = accept.split(',').map((e) => {
+    const [type = '', ...params] = e.split(';').map((p) => p.trim());
+    const q = params.find((p) => /^q=/i.test(p));
+    return { family: familyOf(type.toLowerCase()), q: q === undefined ? 1 : Number(q.slice(2)) };
+  });
+  const [first, ...rest] = entries;
+  return first?.family !== undefined && Number.isFinite(first.q) && rest.some((e) => e.family !== undefined && e.family !== first.family && Number.isFinite(e.q) && e.q > first.q);
+}
+
 export function acceptClasses(model: SpecModel): ValueClass[] {
   const declared = model.successMediaTypes.map((m) => m.type);
   const alone = (r: CaseRecipe) => (r.accept === undefined || r.accept.includes(',') ? undefined : r.accept.split(';')[0]!.trim());
@@ -88,6 +101,9 @@ export function acceptClasses(model: SpecModel): ValueClass[] {
     ...declared.map((t) => cls(t, (r) => r.accept === t)),
     cls('a wildcard alone', (r) => alone(r)?.endsWith('/*') === true),
     cls('a list with q-values', (r) => r.accept?.includes(',') === true && r.accept.includes(';q=')),
+    // A server that ignores q-values and answers the first type listed is caught only where the
+    // first type is not the one preferred: drawn in every run, not left to the seed.
+    cls('a list whose q-values prefer another family than its first type', (r) => qPrefersAnotherFamily(model, r.accept)),
     cls('a type no 200 declares', (r) => { const a = alone(r); return a !== undefined && !a.endsWith('/*') && !declared.includes(a); }),
   ];
 }
