@@ -79,7 +79,6 @@ export function languageClasses(model: SpecModel): ValueClass[] {
   return out;
 }
 
-/** No Accept, each declared response type alone, a wildcard alone, a list with q-values, a type no 200 declares. */
 /** Whether an Accept list gives a declared type of another family a higher q than its first type. */
 function qPrefersAnotherFamily(model: SpecModel, accept: string | undefined): boolean {
   if (accept === undefined || !accept.includes(',')) return false;
@@ -93,6 +92,10 @@ function qPrefersAnotherFamily(model: SpecModel, accept: string | undefined): bo
   return first?.family !== undefined && Number.isFinite(first.q) && rest.some((e) => e.family !== undefined && e.family !== first.family && Number.isFinite(e.q) && e.q > first.q);
 }
 
+/**
+ * No Accept, each declared response type alone, a wildcard alone, a list with q-values, a list
+ * whose q-values prefer another family than its first type, a type no 200 declares.
+ */
 export function acceptClasses(model: SpecModel): ValueClass[] {
   const declared = model.successMediaTypes.map((m) => m.type);
   const alone = (r: CaseRecipe) => (r.accept === undefined || r.accept.includes(',') ? undefined : r.accept.split(';')[0]!.trim());
@@ -151,15 +154,15 @@ export function contentTypeClasses(model: SpecModel): ValueClass[] {
   ];
 }
 
-/**
- * The variety real files have, each sent raw (judged by valid-raw-upload): JPEG in CMYK and YCCK
- * (Adobe APP14) and with an embedded ICC profile, PNG with each ancillary chunk.
- */
 /** A valid multipart upload framed as .NET's HttpClient frames it (quoted boundary, unquoted names). */
 export function multipartFramingClasses(): ValueClass[] {
   return [cls("multipart framed as .NET's HttpClient frames it", (r) => r.body.kind === 'image' && r.body.as === 'multipart' && r.body.framing === 'dotnet')];
 }
 
+/**
+ * The variety real files have, each sent raw (judged by valid-raw-upload): JPEG in CMYK and YCCK
+ * (Adobe APP14) and with an embedded ICC profile, PNG with each ancillary chunk.
+ */
 export function imageVarietyClasses(): ValueClass[] {
   const rawImage = (r: CaseRecipe) => (r.body.kind === 'image' && r.body.as === 'raw' && r.body.typeClass === undefined ? r.body.image : undefined);
   const jpeg = (r: CaseRecipe) => { const i = rawImage(r); return i?.format === 'jpeg' ? i.options : undefined; };
