@@ -6,16 +6,14 @@
  * comes back as it was sent, an abort or a silent target ends the exchange, TLS with a custom CA
  * (a certificate made here with the openssl CLI, on stdout: no file written), and close().
  */
-import { execFileSync } from 'node:child_process';
-import { once } from 'node:events';
 import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
-import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import { buffer } from 'node:stream/consumers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { endToEndHeaders, Forwarder, type ForwarderOptions } from '../../src/transport/forward.js';
 import { itWithTools } from '../support/tools.js';
+import { startSelfSignedServer } from '../support/tls-server.js';
 
 interface Seen {
   method: string;
@@ -219,27 +217,11 @@ describe('Forwarder.forward', () => {
   });
 });
 
-/** A self-signed certificate for 127.0.0.1 and its key, from the openssl CLI on stdout (no file written). */
-function selfSigned(): { key: string; cert: string } {
-  const out = execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', '-', '-out', '-', '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-  const block = (label: string) => {
-    const m = new RegExp(`-----BEGIN ${label}-----[\\s\\S]+?-----END ${label}-----\\n`).exec(out);
-    if (!m) throw new Error(`openssl printed no ${label}`);
-    return m[0];
-  };
-  return { key: block('PRIVATE KEY'), cert: block('CERTIFICATE') };
-}
-
 describe('Forwarder over TLS', () => {
   itWithTools('reaches a target whose certificate the extra CA signed, and refuses it without that CA', ['openssl'], async () => {
-    const { key, cert } = selfSigned();
-    const tls = createHttpsServer({ key, cert }, (req, res) => {
-      req.resume();
-      res.end('secure');
-    });
-    tls.listen(0, '127.0.0.1');
-    await once(tls, 'listening');
-    const tlsOrigin = `https://127.0.0.1:${(tls.address() as AddressInfo).port}`;
+    const tls = await startSelfSignedServer('secure');
+    const { cert } = tls;
+    const tlsOrigin = tls.origin;
     try {
       const trusting = new Forwarder({ origin: tlsOrigin, timeoutMs: 10_000, ca: cert });
       try {
@@ -256,10 +238,7 @@ describe('Forwarder over TLS', () => {
         await plain.close();
       }
     } finally {
-      await new Promise<void>((r) => {
-        tls.close(() => r());
-        tls.closeAllConnections();
-      });
+      await tls.close();
     }
   });
 });

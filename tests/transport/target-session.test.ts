@@ -6,10 +6,7 @@
  * exchange, TLS with a custom CA (a certificate made here with the openssl CLI, on stdout: no file
  * written), close(), and no answer as an Observation with an error.
  */
-import { execFileSync } from 'node:child_process';
-import { once } from 'node:events';
 import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
-import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TargetUnrecoverableError } from '../../src/errors.js';
@@ -17,6 +14,7 @@ import { CircuitBreaker } from '../../src/transport/circuit-breaker.js';
 import { bodySize, RUN_ID_HEADER, TargetSession, type SessionExchange, type SessionOptions } from '../../src/transport/target-session.js';
 import { userAgent } from '../../src/version.js';
 import { itWithTools } from '../support/tools.js';
+import { startSelfSignedServer } from '../support/tls-server.js';
 
 interface Seen {
   method: string;
@@ -479,27 +477,11 @@ describe('TargetSession onExchange', () => {
   });
 });
 
-/** A self-signed certificate for 127.0.0.1 and its key, from the openssl CLI on stdout (no file written). */
-function selfSigned(): { key: string; cert: string } {
-  const out = execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', '-', '-out', '-', '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-  const block = (label: string) => {
-    const m = new RegExp(`-----BEGIN ${label}-----[\\s\\S]+?-----END ${label}-----\\n`).exec(out);
-    if (!m) throw new Error(`openssl printed no ${label}`);
-    return m[0];
-  };
-  return { key: block('PRIVATE KEY'), cert: block('CERTIFICATE') };
-}
-
 describe('TargetSession over TLS', () => {
   itWithTools('reaches a target whose certificate the extra CA signed (PEM as text or bytes), and refuses it without that CA', ['openssl'], async () => {
-    const { key, cert } = selfSigned();
-    const tls = createHttpsServer({ key, cert }, (req, res) => {
-      req.resume();
-      res.end('secure');
-    });
-    tls.listen(0, '127.0.0.1');
-    await once(tls, 'listening');
-    const tlsBase = `https://127.0.0.1:${(tls.address() as AddressInfo).port}`;
+    const tls = await startSelfSignedServer('secure');
+    const { cert } = tls;
+    const tlsBase = tls.origin;
     const sendWith = async (ca: string | Buffer | undefined) => {
       const s = new TargetSession({ baseUrl: tlsBase, timeoutMs: 10_000, concurrency: 1, runId: 'tls', ...(ca === undefined ? {} : { ca }) });
       try {
@@ -519,10 +501,7 @@ describe('TargetSession over TLS', () => {
       expect(refused.status).toBeUndefined();
       expect(refused.error?.code).toBe('DEPTH_ZERO_SELF_SIGNED_CERT');
     } finally {
-      await new Promise<void>((r) => {
-        tls.close(() => r());
-        tls.closeAllConnections();
-      });
+      await tls.close();
     }
   });
 });
