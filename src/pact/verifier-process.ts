@@ -4,19 +4,9 @@
  * and the same report comes back in the verifier's JSON. Its stderr is kept for the line that
  * says why it died. The promise settles only once the child has exited, so nothing outlives it.
  */
-import { fork, type ChildProcess } from 'node:child_process';
-import { createRequire } from 'node:module';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { PactError } from '../errors.js';
+import { forkSibling } from '../fork-child.js';
 import type { VerifierJob, VerifierMessage } from './verifier-protocol.js';
-
-/** From the TypeScript sources (tsx, vitest) the child runs under tsx's loader, resolved from this package. */
-function spawnVerifier(): ChildProcess {
-  const fromSource = import.meta.url.endsWith('.ts');
-  const entry = fileURLToPath(new URL(fromSource ? './verifier-child.ts' : './verifier-child.js', import.meta.url));
-  const execArgv = fromSource ? ['--import', pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href] : [];
-  return fork(entry, [], { execArgv, serialization: 'advanced', stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
-}
 
 function lastLine(text: string): string {
   const line = text.trim().split('\n').at(-1)?.trim();
@@ -28,7 +18,7 @@ function lastLine(text: string): string {
  * it throws stops the child and rejects. A child that dies before it is done rejects with a PactError.
  */
 export function runVerifierProcess(job: VerifierJob, onMessage: (m: Exclude<VerifierMessage, { kind: 'done' }>) => void): Promise<void> {
-  const child = spawnVerifier();
+  const child = forkSibling(import.meta.url, 'verifier-child');
   let stderr = '';
   child.stderr?.setEncoding('utf8').on('data', (d: string) => (stderr = (stderr + d).slice(-4096)));
   return new Promise<void>((resolve, reject) => {

@@ -5,12 +5,11 @@
  * asked. A child that stops before it is closed fails every inspection waiting and every later one
  * with one line saying so; the child exits when this process closes it, disconnects or goes away.
  */
-import { fork, type ChildProcess } from 'node:child_process';
-import { createRequire } from 'node:module';
+import type { ChildProcess } from 'node:child_process';
 import { setPriority } from 'node:os';
 import { resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { BodyFacts } from '../checks/client/types.js';
+import { forkSibling } from '../fork-child.js';
 import type { InspectorReply, InspectorRequest } from './inspector-protocol.js';
 
 /** The lowest priority (the highest nice value). */
@@ -27,13 +26,6 @@ export interface InspectorOptions {
   maxBodyBytes: number;
 }
 
-/** From the TypeScript sources (tsx, vitest) the child runs under tsx's loader, resolved from this package. */
-function spawnInspector(): ChildProcess {
-  const fromSource = import.meta.url.endsWith('.ts');
-  const entry = fileURLToPath(new URL(fromSource ? './inspector-child.ts' : './inspector-child.js', import.meta.url));
-  const execArgv = fromSource ? ['--import', pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href] : [];
-  return fork(entry, [], { execArgv, serialization: 'advanced', stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
-}
 
 /** The last line of the child's stderr that says something (not a stack frame, not node's version). */
 function reasonIn(stderr: string): string {
@@ -65,7 +57,7 @@ export class BodyInspector {
   private readonly gone: Promise<void>;
 
   constructor(o: InspectorOptions) {
-    this.child = spawnInspector();
+    this.child = forkSibling(import.meta.url, 'inspector-child');
     const pid = this.child.pid;
     try {
       // Relaying and the target get the cores first. Not permitted (some containers): normal priority.
