@@ -74,15 +74,19 @@ const NUMBER = /^"?[+-]?(?:\d+\.?\d*|\.\d+)"?$/;
 export function parseAccept(header: string): AcceptRange[] {
   const out: AcceptRange[] = [];
   for (const element of header.split(',')) {
-    const [range = '', ...params] = element.split(';').map((s) => s.trim());
+    const pieces = element.split(';').map((s) => s.trim());
+    // Stryker disable next-line StringLiteral: split always yields a first piece, so the default is never used
+    const [range = '', ...params] = pieces;
     const parts = range.toLowerCase().split('/');
     if (parts.length !== 2) continue;
+    // Stryker disable next-line StringLiteral: parts has exactly two elements here, so the defaults are never used
     const [type = '', subtype = ''] = parts;
     if (!TOKEN.test(type) || !TOKEN.test(subtype)) continue;
     let rawQ: string | undefined;
     let hasParameters = false;
     for (const p of params) {
       const m = /^q\s*=\s*(.*)$/i.exec(p);
+      // Stryker disable next-line MethodExpression: p is trimmed and \s* takes the blanks after '=', so m[1] has none
       if (m && rawQ === undefined) rawQ = m[1]!.trim();
       else if (!m && p !== '') hasParameters = true;
     }
@@ -103,6 +107,7 @@ function qKind(raw: string | undefined): QKind {
 
 /** The q a reading gives a range, or undefined when the reading drops the range. */
 export function qOf(range: AcceptRange, reading: Reading): number | undefined {
+  // Stryker disable next-line StringLiteral: raw is read only for a q that is written (valid or loose), never for the default
   const raw = range.rawQ ?? '';
   const malformed = (m: MalformedQ) => (m === 'drop' ? undefined : m === 'zero' ? 0 : 1);
   switch (qKind(range.rawQ)) {
@@ -162,7 +167,9 @@ interface Weighted {
 
 /** A declared type's q under one reading, and whether a range other than `*\/*` reached it. */
 function weigh(ranges: readonly Weighted[], declared: string, reading: Reading): { q: number; specific: boolean } {
-  const [type = '', subtype = ''] = declared.toLowerCase().split('/');
+  const parts = declared.toLowerCase().split('/');
+  // Stryker disable next-line StringLiteral: split yields a type; a subtype of '' or any other non-token matches no range
+  const [type = '', subtype = ''] = parts;
   let q = 0;
   let most = 0;
   let specific = false;
@@ -181,7 +188,9 @@ function weigh(ranges: readonly Weighted[], declared: string, reading: Reading):
 function allowedUnder(ranges: readonly AcceptRange[], declared: readonly ResponseMediaType[], reading: Reading): ResponseMediaType[] {
   const weighted: Weighted[] = [];
   for (const range of ranges) {
+    // Stryker disable next-line EqualityOperator: swaps 'ignored' and 'must-match', which readingsFor offers together whenever a range has parameters
     if (reading.parameters === 'must-match' && range.hasParameters) continue;
+    // Stryker disable next-line EqualityOperator: swaps 'invalid' and 'matches-subtype', which readingsFor offers together whenever a range is `*\/subtype`
     if (reading.typeWildcard === 'invalid' && range.typeWildcardOnly) continue;
     const q = qOf(range, reading);
     if (q !== undefined) weighted.push({ range, q });
@@ -198,19 +207,21 @@ function allowedUnder(ranges: readonly AcceptRange[], declared: readonly Respons
   return tier;
 }
 
-const cache = new WeakMap<readonly ResponseMediaType[], Map<string, Expectation>>();
+const cache = new WeakMap<readonly ResponseMediaType[], Map<string | undefined, Expectation>>();
 const CACHE_LIMIT = 1000;
 
 /** The expectation for a 200 under `accept` (undefined or blank: no Accept header). Do not change what it returns: it is cached. */
 export function expectFor(accept: string | undefined, declared: readonly ResponseMediaType[]): Expectation {
   let byAccept = cache.get(declared);
+  // Stryker disable next-line ConditionalExpression: a fresh map only forgoes the cache (speed), never changes a result
   if (!byAccept) cache.set(declared, (byAccept = new Map()));
-  const key = accept ?? '';
-  let e = byAccept.get(key);
+  let e = byAccept.get(accept);
+  // Stryker disable next-line ConditionalExpression: recomputing a cached expectation gives the same result
   if (!e) {
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: when the cache is cleared bounds memory only, never changes a result
     if (byAccept.size >= CACHE_LIMIT) byAccept.clear();
     e = expectationOf(accept, declared);
-    byAccept.set(key, e);
+    byAccept.set(accept, e);
   }
   return e;
 }

@@ -46,6 +46,7 @@ const rows: Row[] = [
   // No preference: the contract's default, JSON.
   { accept: undefined, why: 'no Accept', exact: JSON_TYPES, families: ['json'], asked: false },
   { accept: '', why: 'an empty Accept', exact: JSON_TYPES, families: ['json'], asked: false },
+  { accept: ' \t ', why: 'a blank Accept is no Accept', exact: JSON_TYPES, families: ['json'], asked: false },
   { accept: '*/*', why: 'wildcard only', exact: JSON_TYPES, families: ['json'], asked: false },
   { accept: '*/*;q=0.5', why: 'wildcard only, weighted', exact: JSON_TYPES, families: ['json'], asked: false },
   { accept: 'text/html, */*;q=0.8', why: 'browser-like: only */* reaches a declared type', exact: JSON_TYPES, families: ['json'], asked: false },
@@ -82,6 +83,14 @@ const rows: Row[] = [
   // Duplicates: the highest, the first or the last decides.
   { accept: 'application/json;q=0.1, application/xml;q=0.5, application/json;q=0.9', why: 'JSON listed twice', exact: [J, X], families: ['json', 'xml'], asked: true },
   { accept: 'application/xml, application/xml;q=0.1', why: 'XML listed twice, alone either way', exact: [X], families: ['xml'], asked: true },
+  { accept: 'application/json;q=0.9, application/xml;q=0.5, application/json;q=0.2', why: 'JSON twice: only the last (0.2) lets XML win', exact: [J, X], families: ['json', 'xml'], asked: true },
+  {
+    accept: 'application/json;q=0.1, application/json;q=0.8, application/json;q=0.1, text/json;q=0.5, text/*;q=0.9, text/xml;q=0.1',
+    why: 'JSON thrice: only the highest (0.8) puts it first by the RFC; first or last give text/json, ASP.NET text/* (0.9)',
+    exact: [J, TJ, TX],
+    families: ['json', 'xml'],
+    asked: true,
+  },
   // Parameters and odd ranges.
   { accept: 'application/xml;charset=utf-8', why: 'a parameter: ignored, or it must match', exact: [X, ...JSON_TYPES], families: ['json', 'xml'], unsupported: true, asked: true },
   { accept: '*/json', why: 'no media range; negotiator matches x/json', exact: JSON_TYPES, families: ['json'], unsupported: true, asked: false },
@@ -117,6 +126,16 @@ describe('expectFor', () => {
     ['text/json', J, false],
     ['text/*;q=0.8, application/pdf, application/json;q=0.8', X, false],
   ];
+  it('a contract that declares only XML answers */* with XML: the JSON default needs a JSON type', () => {
+    const xmlOnly = declared.filter((m) => m.family === 'xml');
+    const e = expectFor('*/*', xmlOnly);
+    expect([...e.exactTypes].sort()).toEqual([X, TX].sort());
+    expect([...e.families]).toEqual(['xml']);
+    expect(e.unsupported).toBe(false);
+    expect(e.producible).toBe(true);
+    expect(e.exactTypeAsked).toBe(false);
+  });
+
   for (const [accept, answer, familyToo] of mustFail) {
     it(`${JSON.stringify(accept)} answered ${answer} is not allowed${familyToo ? ', nor its family' : ''}`, () => {
       const e = expectFor(accept, declared);
@@ -136,6 +155,50 @@ describe('parseAccept and qOf', () => {
       { type: '*', subtype: 'json', rawQ: undefined, hasParameters: false, typeWildcardOnly: true },
     ]);
   });
+  // Elements that are no `type/subtype` of tokens (RFC 9110 §5.6.2) are left out.
+  const noRange = ['te@xt/xml', 'text/x@ml', '@text/xml', 'text/xml@', 'text/x ml', 'text/xml/foo', 'text/', '/xml'];
+  for (const header of noRange) {
+    it(`${JSON.stringify(header)} is no media range`, () => {
+      expect(parseAccept(header)).toEqual([]);
+    });
+  }
+  // Parameters: only `q` (any case, blanks around `=`) is the q; `;` with nothing after it is no parameter (§5.6.6).
+  const params: [header: string, rawQ: string | undefined, hasParameters: boolean][] = [
+    ['application/json;', undefined, false],
+    ['application/json; ;q=0.5;', '0.5', false],
+    ['application/json;Q = 0.5', '0.5', false],
+    ['application/json;qs=0.5', undefined, true],
+    ['application/json;xq=0.5', undefined, true],
+    ['application/json;xq=0.5;q=0.1', '0.1', true],
+  ];
+  for (const [header, rawQ, hasParameters] of params) {
+    it(`${JSON.stringify(header)}: q ${JSON.stringify(rawQ)}, ${hasParameters ? 'other parameters' : 'no other parameter'}`, () => {
+      expect(parseAccept(header)).toEqual([{ type: 'application', subtype: 'json', rawQ, hasParameters, typeWildcardOnly: false }]);
+    });
+  }
+  // Which kind of q each is (§12.4.2 qvalue, a number outside it, no number), seen through the readings.
+  const qs: [rawQ: string, reading: Partial<Reading>, q: number | undefined][] = [
+    ['1', { looseQ: 'garbage' }, 1], // a qvalue: no loose reading applies
+    ['1.', { looseQ: 'garbage' }, 1],
+    ['-1', { looseQ: 'value' }, -1], // a number outside the grammar
+    ['-1', { looseQ: 'clamp' }, 0],
+    ['+0.5', { looseQ: 'value' }, 0.5],
+    ['12.5', { looseQ: 'value' }, 12.5],
+    ['12.5', { looseQ: 'clamp' }, 1],
+    ['.5', { looseQ: 'value' }, 0.5],
+    ['.25', { looseQ: 'value' }, 0.25],
+    ['.5', { looseQ: 'garbage', garbageQ: 'zero' }, 0],
+    ['0.5.1', { looseQ: 'value' }, undefined], // no number: garbageQ decides
+    ['0.5.1', { looseQ: 'value', garbageQ: 'one' }, 1],
+    ['x1', { looseQ: 'value' }, undefined],
+    ['x1', { looseQ: 'value', garbageQ: 'zero' }, 0],
+    ['.x', { looseQ: 'value' }, undefined],
+  ];
+  for (const [rawQ, r, q] of qs) {
+    it(`q=${rawQ} under ${JSON.stringify(r)} is ${q}`, () => {
+      expect(qOf({ type: 'a', subtype: 'b', rawQ, hasParameters: false, typeWildcardOnly: false }, { ...reading, ...r })).toBe(q);
+    });
+  }
   it('gives each malformed q the meaning its reading chooses', () => {
     const r = (rawQ?: string) => ({ type: 'a', subtype: 'b', rawQ, hasParameters: false, typeWildcardOnly: false });
     expect(qOf(r(undefined), reading)).toBe(1);
@@ -156,6 +219,19 @@ describe('parseAccept and qOf', () => {
     expect(readingsFor(parseAccept('application/json;q=abc;charset=utf-8'))).toHaveLength(4 * 3 * 2);
     // A loose number: its value, clamped, or garbage (then drop, 0 or 1).
     expect(readingsFor(parseAccept('application/json;q=2'))).toHaveLength(4 * 3 * 3);
+    // q=1 is a qvalue: nothing to choose.
+    expect(readingsFor(parseAccept('application/json;q=1'))).toHaveLength(4);
+  });
+  it('offers each choice the header comment names', () => {
+    const values = (header: string, key: keyof Reading) => [...new Set(readingsFor(parseAccept(header)).map((r) => r[key]))].sort();
+    expect(values('application/json;q=', 'emptyQ')).toEqual(['drop', 'one', 'zero']);
+    expect(values('application/json;q=', 'garbageQ')).toEqual(['drop']);
+    expect(values('application/json;q=abc', 'garbageQ')).toEqual(['drop', 'one', 'zero']);
+    expect(values('application/json;q=abc', 'emptyQ')).toEqual(['drop']);
+    expect(values('application/json;q=2', 'looseQ')).toEqual(['clamp', 'garbage', 'value']);
+    expect(values('application/json;q=2', 'garbageQ')).toEqual(['drop', 'one', 'zero']);
+    expect(values('application/json', 'duplicates')).toEqual(['first', 'highest', 'last']);
+    expect(values('application/json', 'precedence')).toEqual(['highest-q', 'most-specific']);
   });
 });
 
