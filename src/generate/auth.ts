@@ -117,12 +117,120 @@ export function appTokenNoise(model: SpecModel): fc.Arbitrary<HeaderValue[]> | u
 /** Scheme words no SuperOffice installation knows. */
 const UNKNOWN_SCHEMES = ['Digest', 'Negotiate', 'Token', 'NTLM', 'X-Custom'] as const;
 
+/**
+ * What follows valid base64 in `malformed Basic (valid base64 with junk after it)`: characters
+ * outside the base64 alphabet, bare or followed by padding as if they were data (`!!==`, `#$%=`),
+ * or one alphabet character, bare or padded (`A`, `Q=`, `g==`), which is no whole byte. Never
+ * whitespace (.NET's decoder skips it) and never a whole quantum (that decodes to more bytes).
+ */
+const BASE64_ALPHABET = fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/');
+const BASE64_JUNK = fc.oneof(
+  fc.stringMatching(/^[!#$%&*?]{1,4}$/),
+  fc.stringMatching(/^[!#$%&*?]{2}==$/),
+  fc.stringMatching(/^[!#$%&*?]{3}=$/),
+  BASE64_ALPHABET,
+  BASE64_ALPHABET.map((c) => `${c}=`),
+  BASE64_ALPHABET.map((c) => `${c}==`),
+);
+
 /** Changes one character of a secret, keeping its length. */
 function tamper(secret: string, at: number): string {
   if (secret.length === 0) return 'x';
   const i = at % secret.length;
   const c = secret[i] === 'A' ? 'B' : 'A';
   return secret.slice(0, i) + c + secret.slice(i + 1);
+}
+
+/**
+ * Changes one letter or digit of a secret into its neighbour (`a`/`b`, `e`/`f`, `4`/`5`, `Y`/`Z`),
+ * keeping its length and its alphabet (hex stays hex, base32 and base64 stay so), never in its
+ * last three characters when it is longer: there a base64 character may carry only padding bits,
+ * and a decoder that ignores those reads the same bytes (`QQ==` and `QR==` both decode to `A`).
+ * Without a letter or digit there, an `x` is appended.
+ */
+function tamperFirmly(secret: string, at: number): string {
+  const end = secret.length > 3 ? secret.length - 3 : secret.length;
+  const firm = [...secret.slice(0, end)].flatMap((c, i) => (/[A-Za-z0-9]/.test(c) ? [i] : []));
+  if (firm.length === 0) return `${secret}x`;
+  const i = firm[at % firm.length]!;
+  const code = secret.charCodeAt(i);
+  const first = /[0-9]/.test(secret[i]!) ? 48 : /[a-z]/.test(secret[i]!) ? 97 : 65;
+  return secret.slice(0, i) + String.fromCharCode(first + ((code - first) ^ 1)) + secret.slice(i + 1);
+}
+
+/** The pairs of a Cookie header in order (a part without `=` is kept as it is, with no value). */
+function cookiePairs(header: string): { name: string; value?: string }[] {
+  return header
+    .split(';')
+    .map((p) => p.trim())
+    .filter((p) => p !== '')
+    .map((p) => {
+      const eq = p.indexOf('=');
+      return eq < 0 ? { name: p } : { name: p.slice(0, eq).trim(), value: p.slice(eq + 1).trim() };
+    });
+}
+
+function cookieHeader(pairs: readonly { name: string; value?: string }[]): string {
+  return pairs.map((p) => (p.value === undefined ? p.name : `${p.name}=${p.value}`)).join('; ');
+}
+
+/**
+ * A session's bad variants beyond a missing X-XSRF-TOKEN, each wrong in one way with everything
+ * else as configured: the header differs from the XSRF token; the session's own cookies are left
+ * out (the XSRF cookie and header alone); they are tampered (the XSRF cookie and header valid); the
+ * XSRF cookie and the header are both left out (the session cookies alone). Each is refused by any
+ * server that checks a session at all, whether it compares the header with the cookie (double
+ * submit) or with a token it keeps with the session. Not sent: the session cookies and a valid
+ * header without the XSRF cookie (a server that keeps the token with the session may accept it),
+ * and a valid session with an XSRF cookie and header that agree but are not the session's (a
+ * double-submit server accepts it); the contract decides neither.
+ *
+ * Where the configured cookie holds nothing but the XSRF cookie, leaving out or tampering the
+ * session cookies would send the valid credential: a tampered XSRF cookie and header go instead
+ * (and no cookie at all for the last variant).
+ * Without a configured session, random tokens under the spec's cookie and header names (and a
+ * random `session` cookie for the last variant): bad whatever the server.
+ */
+function sessionVariants(
+  session: NonNullable<SpecModel['security']['session']>,
+  configured: Extract<Credential, { scheme: 'session' }> | undefined,
+): [string, fc.Arbitrary<Record<string, string>>][] {
+  const header = session.headerName.toLowerCase();
+  const xsrf = (cookie: string, token: string) => ({ cookie: `${session.cookieName}=${cookie}`, [header]: token });
+  if (!configured) {
+    return [
+      ['session with a wrong X-XSRF-TOKEN', fc.tuple(token, fc.nat()).map(([t, at]) => xsrf(t, tamperFirmly(t, at)))],
+      ['session without its session cookie', token.map((t) => xsrf(t, t))],
+      ['session with a tampered session cookie', token.map((t) => xsrf(t, t))],
+      ['session without X-XSRF-TOKEN or its XSRF cookie', token.map((t) => ({ cookie: `session=${t}` }))],
+    ];
+  }
+  const pairs = cookiePairs(configured.cookie);
+  const isXsrf = (p: { name: string }) => p.name === session.cookieName;
+  const own = pairs.filter((p) => !isXsrf(p));
+  const xsrfCookie = pairs.filter(isXsrf);
+  const tamperedPair = (at: number) => {
+    const t = tamperFirmly(configured.xsrfToken, at);
+    return xsrf(t, t);
+  };
+  return [
+    ['session with a wrong X-XSRF-TOKEN', fc.nat().map((at) => ({ cookie: configured.cookie, [header]: tamperFirmly(configured.xsrfToken, at) }))],
+    [
+      'session without its session cookie',
+      fc.nat().map((at) =>
+        own.length === 0 ? tamperedPair(at) : { cookie: xsrfCookie.length > 0 ? cookieHeader(xsrfCookie) : `${session.cookieName}=${configured.xsrfToken}`, [header]: configured.xsrfToken },
+      ),
+    ],
+    [
+      'session with a tampered session cookie',
+      fc.nat().map((at) =>
+        own.length === 0
+          ? tamperedPair(at)
+          : { cookie: cookieHeader(pairs.map((p) => (isXsrf(p) || p.value === undefined ? p : { name: p.name, value: tamperFirmly(p.value, at) }))), [header]: configured.xsrfToken },
+      ),
+    ],
+    ['session without X-XSRF-TOKEN or its XSRF cookie', fc.constant<Record<string, string>>(own.length === 0 ? {} : { cookie: cookieHeader(own) })],
+  ];
 }
 
 /** Every way to send bad credentials, whatever is configured: the variant's name and its headers. */
@@ -137,6 +245,8 @@ function badAuthVariants(model: SpecModel, credentials: readonly Credential[]): 
 
   const variants: [string, fc.Arbitrary<Record<string, string>>][] = [
     bad('no credentials', fc.constant({})),
+    // A client whose credential came out empty; a server that splits the header at its space fails.
+    bad('no credentials (an empty Authorization header)', fc.constant({ [AUTHORIZATION]: '' })),
     bad(
       'wrong password',
       fc.tuple(fc.stringMatching(/^[a-zA-Z0-9]{4,16}$/)).map(([pw]) => {
@@ -146,6 +256,15 @@ function badAuthVariants(model: SpecModel, credentials: readonly Credential[]): 
     ),
     bad('malformed Basic (not base64)', fc.stringMatching(/^[!#$%&*?]{4,12}$/).map((s) => ({ [AUTHORIZATION]: `${basic} ${s}` }))),
     bad('malformed Basic (no colon)', fc.stringMatching(/^[a-zA-Z0-9]{4,16}$/).map((s) => ({ [AUTHORIZATION]: `${basic} ${b64(s)}` }))),
+    // A decoder that skips what is not base64 (Node's Buffer.from) reads the configured user and
+    // password out of these; a strict one (.NET's Convert.FromBase64String) refuses them.
+    bad(
+      'malformed Basic (valid base64 with junk after it)',
+      fc.tuple(fc.stringMatching(/^[a-zA-Z0-9]{4,16}$/), BASE64_JUNK).map(([pw, junk]) => {
+        const c = configured('basic');
+        return { [AUTHORIZATION]: `${basic} ${b64(`${c?.user ?? 'conformance'}:${c?.password ?? pw}`)}${junk}` };
+      }),
+    ),
     bad('random ticket', token.map((t) => ({ [AUTHORIZATION]: `${ticketWord} ${ticketPrefix}${t}` }))),
     bad(
       'tampered ticket',
@@ -175,6 +294,7 @@ function badAuthVariants(model: SpecModel, credentials: readonly Credential[]): 
         'session without X-XSRF-TOKEN',
         token.map((t) => ({ cookie: configured('session')?.cookie ?? `${session.cookieName}=${t}` })),
       ),
+      ...sessionVariants(session, configured('session')),
     );
   }
   return variants;
