@@ -27,7 +27,10 @@ export function departures(report: Report): string[] {
   const pacts = (report.pact ?? []).filter((p) => p.status !== 'pass').map((p) => `pact ${p.consumer}: ${p.status}`);
   const stop = report.stop ? [`stopped (${report.stop.kind}): ${oneLine(report.stop.reason)}`] : [];
   const verdict = report.verdict === 'conforms' ? [] : [`verdict ${report.verdict}`];
-  return [...rules, ...pacts, ...stop, ...verdict];
+  // The verdict leaves the clean-up out (a real target may refuse it for reasons of its own), but the
+  // reference target's DELETE is the documented one: a restore that failed there is a broken target.
+  const restore = report.restore?.outcome === 'failed' ? [`restore failed: ${oneLine(report.restore.message)}`] : [];
+  return [...rules, ...pacts, ...stop, ...verdict, ...restore];
 }
 
 /** The rules of the second run: those the credentials families judge. */

@@ -46,6 +46,12 @@ describe('departures from a plain conforms', () => {
     const warned = plainConforms();
     warned.verdict = 'conforms-with-warnings';
     expect(departures(warned)).toEqual(['verdict conforms-with-warnings']);
+    const unrestored = plainConforms();
+    unrestored.restore = { outcome: 'failed', message: 'DELETE Image answered\n500' };
+    expect(departures(unrestored)).toEqual(['restore failed: DELETE Image answered 500']);
+    const restored = plainConforms();
+    restored.restore = { outcome: 'removed', message: 'the run image was deleted' };
+    expect(departures(restored)).toEqual([]);
   });
 });
 
