@@ -32,18 +32,20 @@ async function renderBody(ctx: BuildContext, recipe: CaseRecipe): Promise<{ body
   const { model } = ctx;
   const field = model.multipart.field;
   const b = recipe.body;
-  const multipart = (name: string, filename: string, contentType: string, bytes: Uint8Array, framing?: MultipartFraming): CaseBody => ({
+  const multipart = (name: string, filename: string, contentType: string, bytes: Uint8Array, framing?: MultipartFraming, mediaType = model.multipart.type): CaseBody => ({
     kind: 'multipart',
     parts: [{ field: name, filename, contentType, bytes }],
-    ...(framing ? { framing: { style: framing, mediaType: model.multipart.type } } : {}),
+    ...(framing ? { framing: { style: framing, mediaType } } : {}),
   });
   switch (b.kind) {
     case 'image': {
       const img = await renderImage(b.image);
       const own = mediaTypeOf(model, img.format);
       const type = b.declaredType ?? own;
-      const coverage: Record<string, string> = { 'image format': `${img.format} ${b.image.variant}`, 'request Content-Type': b.as === 'multipart' ? `${model.multipart.type} (${own})` : type || '(none)' };
-      if (b.as === 'multipart') return { body: multipart(field, `image.${extension[img.format]}`, own, img.bytes, b.framing), description: `${img.description} as multipart '${field}'${b.framing ? ` framed as ${FRAMED_BY[b.framing]} frames it` : ''}`, coverage };
+      const coverage: Record<string, string> = { 'image format': `${img.format} ${b.image.variant}`, 'request Content-Type': b.as === 'multipart' ? `${b.declaredType ?? model.multipart.type} (${own})` : type || '(none)' };
+      // Under another type than the spec's multipart type (with its boundary parameter): framed by hand, as only that framing lets the type be chosen.
+      const framing = b.framing ?? (b.as === 'multipart' && b.declaredType !== undefined ? 'dotnet' : undefined);
+      if (b.as === 'multipart') return { body: multipart(field, `image.${extension[img.format]}`, own, img.bytes, framing, b.declaredType), description: `${img.description} as multipart '${field}'${framing ? ` framed as ${FRAMED_BY[framing]} frames it` : ''}${b.declaredType !== undefined ? ` declared as ${b.declaredType}` : ''}`, coverage };
       const what = b.typeClass === 'undeclared' ? ` declared as ${type || 'no Content-Type'}` : b.typeClass === 'mismatch' ? ` declared as ${type}` : '';
       return { body: type ? { kind: 'raw', contentType: type, bytes: img.bytes } : { kind: 'raw', bytes: img.bytes }, description: `${img.description}, raw${what}`, coverage };
     }
@@ -106,7 +108,8 @@ export async function buildCase(ctx: BuildContext, recipe: CaseRecipe): Promise<
   return {
     recipe,
     description: parts.join('; '),
-    path: personPath(model.imagePath, model.personIdParameter.name, encodeURIComponent(recipe.person.segment)),
+    // A `%` goes out as it is: a segment holds its escapes as sent (person-ids.ts writes malformed ones on purpose).
+    path: personPath(model.imagePath, model.personIdParameter.name, encodeURIComponent(recipe.person.segment).replace(/%25/g, '%')),
     headers,
     authHeaders: auth,
     body,

@@ -1,7 +1,7 @@
 /**
  * Person id path segments: the configured person; 0 and negatives; int32 ids that are no
- * person; segments that are no int32 (letters, 2^31 and beyond, decimals). The int32 range
- * comes from the path parameter's schema.
+ * person; segments that are no int32 (letters, 2^31 and beyond, decimals, a malformed
+ * percent-escape). The int32 range comes from the path parameter's schema.
  */
 import fc from 'fast-check';
 import type { SpecModel } from '../spec/model.js';
@@ -39,4 +39,31 @@ export function notInt32Person(model: SpecModel): fc.Arbitrary<PersonRecipe> {
       fc.constantFrom('1e3', '0x10', '+-1', '1_000', 'NaN', 'null'),
     )
     .map((segment) => ({ class: 'not-int32', segment }));
+}
+
+/**
+ * Malformed percent-escapes: a `%` not followed by two hex digits. Written as they go on the wire
+ * (build.ts sends a segment's `%` as it is), each at the end of its segment, where it stays
+ * malformed whatever it is (`%E0%A4%A`: a UTF-8 sequence cut inside its last escape).
+ */
+const BAD_ESCAPES = ['%', '%2', '%A', '%ZZ', '%zz', '%G1', '%%', '%E0%A4%A'] as const;
+
+/** Where a segment's bad percent-escape stands: after the configured person's id (`1%ZZ`), or alone (`%ZZ`). */
+type BadEscapePlace = 'after the id' | 'alone';
+
+/** Whether a segment holds a malformed percent-escape, and where (undefined when it holds none). */
+export function badEscapeOf(segment: string): BadEscapePlace | undefined {
+  if (!/%(?![0-9a-fA-F]{2})/.test(segment)) return undefined;
+  return /^\d/.test(segment) ? 'after the id' : 'alone';
+}
+
+/**
+ * Segments with a malformed percent-escape (no int32 either: IIS refuses the escape with 400,
+ * ASP.NET finds no int in it): alone, or after the configured person's id, where a server that
+ * decodes leniently and reads the leading digits finds that person.
+ */
+export function badEscapePerson(personId: number): fc.Arbitrary<PersonRecipe> {
+  return fc
+    .tuple(fc.boolean(), fc.constantFrom(...BAD_ESCAPES))
+    .map(([afterId, bad]) => ({ class: 'not-int32', segment: afterId ? `${personId}${bad}` : bad }));
 }

@@ -108,6 +108,9 @@ export function curlLine(r: CurlRequest, redactor: Redactor): string {
     args.push('--data-binary', shq(`@${r.file}`));
   } else {
     args.push('-H', dropHeaderArg('expect'));
+    // A multipart body framed under a type of its own (e.g. `text/plain; boundary=...`): curl sends that
+    // type and appends its own boundary parameter to it.
+    if (r.body.framing) args.push('-H', headerArg('content-type', r.body.framing.mediaType));
     for (const p of r.body.parts) args.push('-F', shq(`${p.field}=@${formWord(r.file)};type=${formWord(p.contentType)};filename=${formWord(p.filename)}`));
   }
   return args.join(' ');

@@ -236,6 +236,15 @@ describe('the curl line as bash reads it', () => {
     expect(args).toContain('image=@bodies/x.png;type=image/png;filename="a;b \\"c\\".png"');
     expect(args).not.toContain('accept:');
   });
+
+  it('sends a multipart body framed under a type of its own with that type (curl appends its boundary)', async () => {
+    const body = { kind: 'multipart' as const, parts: [{ field: 'image', filename: 'x.png', contentType: 'image/png', bytes: new Uint8Array(1) }] };
+    const request = { method: 'PUT', url: 'http://127.0.0.1:9/api/v1/Person/1/Image', headers: {}, file: 'bodies/x.png', bodySize: 1 };
+    const framed = await argv(curlLine({ ...request, body: { ...body, framing: { style: 'dotnet', mediaType: 'text/plain' } } }, redactor));
+    expect(framed).toContain('content-type: text/plain');
+    const plain = await argv(curlLine({ ...request, body }, redactor));
+    expect(plain.some((a) => a.toLowerCase().startsWith('content-type'))).toBe(false);
+  });
 });
 
 describe('curl lines of counterexamples replay in a clean shell', () => {

@@ -24,14 +24,17 @@ export async function runPowerTarget(target: PowerTarget, seed: number, runs = 2
   if (!level) throw new Error(`${target.name}: no rule ${target.caughtBy}`);
   const t = await startReferenceTarget({ behaviour: target.behaviour });
   const reportDir = mkdtempSync(join(tmpdir(), 'pic-power-'));
+  let front: Awaited<ReturnType<NonNullable<PowerTarget['front']>>> | undefined;
   try {
+    front = await target.front?.(t.url);
     const report: Report = await runConformance({
-      target: t.url, credentials: embeddedCredentials(t), personId: t.persons[0]!, seed, runs, concurrency: 4, timeoutMs: 10_000, reportDir, only: [], progress: false,
+      target: front?.url ?? t.url, credentials: embeddedCredentials(t), personId: t.persons[0]!, seed, runs, concurrency: 4, timeoutMs: 10_000, reportDir, only: [], progress: false,
     });
     const status = report.rules.find((r) => r.id === target.caughtBy)?.status ?? 'missing';
     const others = report.rules.filter((r) => r.id !== target.caughtBy && r.status !== 'pass').map((r) => `${r.id}: ${r.status}`);
     return { caught: status === (level === 'MUST' ? 'fail' : 'warn'), status, classCases: report.coverage['value class']?.[target.valueClass] ?? 0, others };
   } finally {
+    await front?.close();
     await t.close();
     rmSync(reportDir, { recursive: true, force: true });
   }
