@@ -4,8 +4,10 @@
  * command-line tools pngcheck, jpeginfo, giftext, tiffinfo and ImageMagick identify. The declared
  * properties of each variant (interlace flags, SOF2, restart markers, EXIF, 87a, 'MM', tiles,
  * pages, compression) are read back from the bytes. So are the variants of real files the
- * valid-upload family adds (CMYK and YCCK JPEG, embedded ICC profiles, PNG ancillary chunks), and
- * the extreme images (decompression bombs) are shown valid by their format without decoding them.
+ * valid-upload family adds (CMYK and YCCK JPEG, embedded ICC profiles, PNG ancillary chunks, JPEG
+ * fill bytes before markers, GIF without a global colour table, multi-page TIFF whose pages differ
+ * in size: each page decoded on its own), and the extreme images (decompression bombs) are shown
+ * valid by their format without decoding them.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,15 +15,20 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createInflate } from 'node:zlib';
+import fc from 'fast-check';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { walkGif } from '../../src/generate/images/gif-blocks.js';
 import { GIF_SCREEN_MAX, PNG_BOMB_SIZES, pngInflatedSize } from '../../src/generate/images/extreme.js';
 import { renderImage } from '../../src/generate/images/index.js';
+import { validImageRecipe } from '../../src/generate/images/valid-image.js';
 import { synthPixels8 } from '../../src/generate/images/pixels.js';
 import { readTiffStructure, tiffEntryValues } from '../../src/generate/images/tiff-structure.js';
 import type { GeneratedImage, ImageFormat, ImageRecipe } from '../../src/generate/images/types.js';
+import type { GifOptions } from '../../src/generate/images/gif.js';
 import type { JpegOptions } from '../../src/generate/images/jpeg.js';
+import { insertFillBytes, removeFillBytes } from '../../src/generate/images/jpeg-fill.js';
+import { tiffPageSizes, TIFF_COMPRESSIONS, type TiffOptions } from '../../src/generate/images/tiff.js';
 import { allowedAncillary, ancillaryList, PNG_ANCILLARY } from '../../src/generate/images/png-chunks.js';
 import { PNG_BIT_DEPTHS, PNG_COLOURS, type PngOptions } from '../../src/generate/images/png.js';
 import { jpegStructure, pngChunks } from '../../src/generate/invalid-bodies/structure.js';
@@ -42,6 +49,43 @@ function varietyJpegOptions(): JpegOptions[] {
   out.push({ mode: 'baseline', colour: 'ycc', subsampling: '4:4:4', restartInterval: 3, exif: true, quality: 75, icc: 'p3', iccSegments: 2 });
   out.push({ mode: 'baseline', colour: 'ycc', subsampling: '4:2:0', restartInterval: 0, exif: true, quality: 60, icc: 'srgb', iccSegments: 2 });
   out.push({ mode: 'progressive', colour: 'ycc', subsampling: '4:2:0', restartInterval: 0, exif: false, quality: 90, icc: 'p3', iccSegments: 1 });
+  // Fill bytes (1 or 3 before each marker after the first) on each colour model, baseline and progressive, with the extra segments.
+  for (const mode of ['baseline', 'progressive'] as const) for (const colour of ['ycc', 'grey', 'cmyk', 'ycck'] as const) for (const fillBytes of [1, 3]) {
+    const extras = fillBytes === 3 ? { exif: true, ...(colour === 'ycc' ? { icc: 'srgb' as const, iccSegments: 2 } : {}) } : { exif: false };
+    out.push({ mode, colour, subsampling: colour === 'ycc' && mode === 'progressive' ? '4:2:0' : '4:4:4', restartInterval: 0, quality: 80, fillBytes, ...extras });
+  }
+  out.push({ mode: 'baseline', colour: 'ycc', subsampling: '4:4:4', restartInterval: 2, exif: true, quality: 75, fillBytes: 2 });
+  return out;
+}
+
+/** Without a global colour table: 87a and 89a, every depth's extremes, interlaced, transparent, animated with and without palettes of their own. */
+function varietyGifOptions(): GifOptions[] {
+  const base: GifOptions = { version: '89a', bitDepth: 8, transparent: false, interlaced: false, frames: 1, delay: 0, localPalettes: false, noGlobalTable: true };
+  const out: GifOptions[] = [];
+  for (const bitDepth of [1, 4, 8]) for (const interlaced of [false, true]) {
+    out.push({ ...base, version: '87a', bitDepth, interlaced });
+    out.push({ ...base, bitDepth, interlaced, transparent: bitDepth > 1 });
+  }
+  out.push({ ...base, frames: 3, delay: 10, bitDepth: 2 });
+  out.push({ ...base, frames: 3, delay: 5, transparent: true, localPalettes: true, bitDepth: 4 });
+  out.push({ ...base, frames: 2, delay: 50, interlaced: true, localPalettes: true, bitDepth: 8 });
+  return out;
+}
+
+/** Pages of differing sizes: each compression and byte order, strips and tiles, 2 and 3 pages, each channel layout. */
+function varietyTiffOptions(): TiffOptions[] {
+  const out: TiffOptions[] = [];
+  const channels = ['rgb', 'grey', 'rgba'] as const;
+  let k = 0;
+  for (const byteOrder of ['II', 'MM'] as const) for (const compression of TIFF_COMPRESSIONS) for (const layout of ['strips', 'tiles'] as const) {
+    const c = channels[k++ % 3]!;
+    out.push({
+      byteOrder, compression, layout, channels: c, pages: 2 + (k % 2), pagesDiffer: true,
+      tileSize: layout === 'tiles' ? 16 : 0,
+      rowsPerStrip: layout === 'strips' && compression === 'none' ? 4 : 0,
+      predictor: layout === 'strips' && (compression === 'lzw' || compression === 'deflate'),
+    });
+  }
   return out;
 }
 
@@ -61,7 +105,8 @@ function recipesFor(format: ImageFormat): ImageRecipe[] {
   const options =
     format === 'png' ? [...allPngOptions(), ...varietyPngOptions()]
     : format === 'jpeg' ? [...allJpegOptions(), ...varietyJpegOptions()]
-    : format === 'gif' ? allGifOptions() : allTiffOptions();
+    : format === 'gif' ? [...allGifOptions(), ...varietyGifOptions()]
+    : [...allTiffOptions(), ...varietyTiffOptions()];
   return options.flatMap((o, i) => SIZES.map(([w, h]) => recipe(format, o, w, h, 1000 + i)));
 }
 
@@ -75,12 +120,28 @@ function pagesOf(img: GeneratedImage): number {
   return Number(img.recipe.options.frames ?? img.recipe.options.pages ?? 1);
 }
 
+/** The size of each page (the recipe's, but for a TIFF whose pages differ). */
+function pageSizesOf(img: GeneratedImage): { width: number; height: number }[] {
+  const { width, height, options } = img.recipe;
+  return img.format === 'tiff' ? tiffPageSizes(width, height, { pages: pagesOf(img), pagesDiffer: options.pagesDiffer === true }) : Array.from({ length: pagesOf(img) }, () => ({ width, height }));
+}
+
 async function decodesStrictly(img: GeneratedImage): Promise<void> {
   const meta = await sharp(img.bytes).metadata();
   expect(meta.format, img.description).toBe(img.format === 'jpeg' ? 'jpeg' : img.format === 'tiff' ? 'tiff' : img.format);
   expect(meta.width, img.description).toBe(img.recipe.width);
   expect(meta.height, img.description).toBe(img.recipe.height);
   expect(meta.pages ?? 1, img.description).toBe(pagesOf(img));
+  if (img.recipe.options.pagesDiffer === true) {
+    // Pages of differing sizes do not stack into one image (libvips: "page 1 differs from page 0"): each is decoded on its own.
+    const sizes = pageSizesOf(img);
+    for (const z of sizes.slice(1)) expect(z.width !== img.recipe.width || z.height !== img.recipe.height, img.description).toBe(true);
+    for (const [page, size] of sizes.entries()) {
+      const raw = await sharp(img.bytes, { failOn: 'warning', page }).raw().toBuffer({ resolveWithObject: true });
+      expect([raw.info.width, raw.info.height], `${img.description} page ${page}`).toEqual([size.width, size.height]);
+    }
+    return;
+  }
   const raw = await sharp(img.bytes, { failOn: 'warning', pages: -1 }).raw().toBuffer({ resolveWithObject: true });
   expect(raw.info.width).toBe(img.recipe.width);
   expect(raw.info.height).toBe(img.recipe.height * pagesOf(img));
@@ -111,8 +172,7 @@ function ancillaryInPlace(img: GeneratedImage, chunks: string[]): void {
 }
 
 /** Four components with the Adobe transform of the colour model; the ICC profile in its APP2 markers, read back whole by libvips. */
-async function colourModelAndProfile(img: GeneratedImage, segments: { marker: number; offset: number; end: number }[]): Promise<void> {
-  const b = img.bytes;
+async function colourModelAndProfile(img: GeneratedImage, b: Uint8Array, segments: { marker: number; offset: number; end: number }[]): Promise<void> {
   const o = img.recipe.options;
   const meta = await sharp(b).metadata();
   const app14 = segments.find((x) => x.marker === 0xee);
@@ -162,14 +222,22 @@ describe('declared properties are in the bytes', () => {
     }
   });
 
-  it('JPEG: SOF0/SOF2, components, DRI + RSTn markers, EXIF APP1', async () => {
+  it('JPEG: SOF0/SOF2, components, DRI + RSTn markers, EXIF APP1, fill bytes', async () => {
     for (const img of images.jpeg) {
-      const b = img.bytes;
       const o = img.recipe.options;
+      // The structure is read without the fill bytes; they are exactly `fillBytes` 0xFF before each marker after the first.
+      const fill = Number(o.fillBytes ?? 0);
+      const b = fill > 0 ? removeFillBytes(img.bytes) : img.bytes;
+      if (fill > 0) {
+        expect(b.length, img.description).toBeLessThan(img.bytes.length);
+        expect(Buffer.compare(Buffer.from(insertFillBytes(b, fill)), Buffer.from(img.bytes)), img.description).toBe(0);
+        expect([...img.bytes.subarray(0, 4)], img.description).toEqual([...b.subarray(0, 4)]); // none right after SOI
+      }
       const s = jpegStructure(b);
+      if (fill > 0) expect(img.bytes.length - b.length, img.description).toBe(fill * (s.segments.length - 1));
       expect(s.sof.marker, img.description).toBe(o.mode === 'progressive' ? 0xc2 : 0xc0);
       expect(b[s.sof.offset + 9], img.description).toBe(o.colour === 'grey' ? 1 : o.colour === 'cmyk' || o.colour === 'ycck' ? 4 : 3);
-      await colourModelAndProfile(img, s.segments);
+      await colourModelAndProfile(img, b, s.segments);
       if (o.colour !== 'grey') expect(b[s.sof.offset + 11], img.description).toBe(o.subsampling === '4:2:0' ? 0x22 : 0x11);
       const dri = s.segments.find((x) => x.marker === 0xdd);
       let rst = 0;
@@ -190,7 +258,7 @@ describe('declared properties are in the bytes', () => {
     }
   });
 
-  it('GIF: version, interlace flags, frames, transparency, local palettes', () => {
+  it('GIF: version, interlace flags, frames, transparency, local palettes, no global colour table', () => {
     for (const img of images.gif) {
       const b = img.bytes;
       const o = img.recipe.options;
@@ -203,6 +271,8 @@ describe('declared properties are in the bytes', () => {
       if (o.version === '87a') expect(blocks.filter((x) => x.kind === 'extension').length, img.description).toBe(0);
       if (o.transparent) expect(gce.every((g) => (b[g.offset + 3]! & 1) === 1) && gce.length === o.frames, img.description).toBe(true);
       if (o.localPalettes) expect(frames.slice(1).every((f) => f.kind === 'image' && (b[f.packedOffset]! & 0x80) !== 0)).toBe(true);
+      expect((b[10]! & 0x80) === 0, img.description).toBe(o.noGlobalTable === true);
+      if (o.noGlobalTable) expect(frames.every((f) => f.kind === 'image' && (b[f.packedOffset]! & 0x80) !== 0 && (b[f.packedOffset]! & 7) + 1 === o.bitDepth), img.description).toBe(true);
       expect(blocks.at(-1)?.kind).toBe('trailer');
     }
   });
@@ -215,12 +285,14 @@ describe('declared properties are in the bytes', () => {
       expect(Buffer.from(b.subarray(0, 2)).toString('latin1'), img.description).toBe(o.byteOrder);
       const s = readTiffStructure(b);
       expect(s.ifds.length, img.description).toBe(o.pages);
-      for (const ifd of s.ifds) {
+      const sizes = pageSizesOf(img);
+      for (const [page, ifd] of s.ifds.entries()) {
         const tag = (t: number) => ifd.entries.find((e) => e.tag === t);
         const val = (t: number) => { const e = tag(t); return e ? tiffEntryValues(b, s.littleEndian, e)[0] : undefined; };
         expect(val(259), img.description).toBe(code[String(o.compression)]);
-        expect(val(256)).toBe(img.recipe.width);
-        expect(val(257)).toBe(img.recipe.height);
+        expect(val(256), img.description).toBe(sizes[page]!.width);
+        expect(val(257), img.description).toBe(sizes[page]!.height);
+        if (pagesOf(img) > 1) expect(val(254), img.description).toBe(2);
         expect(val(277)).toBe(o.channels === 'grey' ? 1 : o.channels === 'rgba' ? 4 : 3);
         if (o.layout === 'tiles') {
           expect(val(322), img.description).toBe(o.tileSize);
@@ -289,10 +361,41 @@ describe('Debian command-line oracles', () => {
       for (const img of images[f]) {
         const r = run('identify', ['-regard-warnings', writeTemp(img.bytes, EXT[f])]);
         expect(r.status, `${img.description}\n${r.out}`).toBe(0);
-        expect(r.out.trim().split('\n').length, `${img.description}\n${r.out}`).toBe(pagesOf(img));
-        expect(r.out, img.description).toContain(` ${img.recipe.width}x${img.recipe.height} `);
+        const lines = r.out.trim().split('\n');
+        expect(lines.length, `${img.description}\n${r.out}`).toBe(pagesOf(img));
+        lines.forEach((line, page) => expect(line, img.description).toContain(` ${pageSizesOf(img)[page]!.width}x${pageSizesOf(img)[page]!.height} `));
       }
     }
+  });
+});
+
+/** JPEG fill bytes, GIF without a global colour table, TIFF pages of differing sizes: the opt-in variants of real files. */
+const walkVariant = (r: ImageRecipe) => Number(r.options.fillBytes ?? 0) > 0 || r.options.noGlobalTable === true || r.options.pagesDiffer === true;
+
+describe('variants whose structure walks tripped validators (opt-in, for the valid-upload family)', () => {
+  it('the reference target accepts every one of them', async () => {
+    const { model } = await loadSpec();
+    const chosen = [...images.jpeg, ...images.gif, ...images.tiff].filter((i) => walkVariant(i.recipe));
+    expect(chosen.length).toBeGreaterThan(60);
+    for (const img of chosen) {
+      const v = await validateImage(Buffer.from(img.bytes), undefined, { model } as TargetContext);
+      expect(v.ok ? 'ok' : v.reason, img.description).toBe('ok');
+    }
+  }, 60_000);
+
+  it('are drawn only when asked for (so the other families draw what they drew before), and then now and then', () => {
+    expect(fc.sample(validImageRecipe({ formats: ['jpeg', 'gif', 'tiff'] }), { seed: 11, numRuns: 3000 }).filter(walkVariant)).toEqual([]);
+    const asked = fc.sample(validImageRecipe({ formats: ['jpeg', 'gif', 'tiff'], jpeg: { fillBytes: true }, gif: { noGlobalTable: true }, tiff: { pagesDiffer: true } }), { seed: 11, numRuns: 3000 });
+    for (const [name, has] of [
+      ['fill bytes', (r: ImageRecipe) => r.format === 'jpeg' && Number(r.options.fillBytes) > 0],
+      ['no global table', (r: ImageRecipe) => r.format === 'gif' && r.options.noGlobalTable === true],
+      ['pages differ', (r: ImageRecipe) => r.format === 'tiff' && r.options.pagesDiffer === true && Number(r.options.pages) >= 2],
+    ] as const) {
+      const n = asked.filter(has).length;
+      expect(n, name).toBeGreaterThan(60); // about one in six to one in five of the format's images
+      expect(n, name).toBeLessThan(400);
+    }
+    for (const r of asked.filter(walkVariant)) expect(r.variant, r.variant).toMatch(/fill-bytes|no-global-table|pages-differ/);
   });
 });
 

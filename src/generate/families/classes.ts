@@ -11,6 +11,7 @@ import type { CaseRecipe, PersonClass } from '../case.js';
 import { IMAGE_FORMATS } from '../images/media-types.js';
 import { ancillaryList, PNG_ANCILLARY } from '../images/png-chunks.js';
 import { sendable } from '../language.js';
+import { badEscapeOf } from '../person-ids.js';
 import { undeclaredContentTypes } from './shared.js';
 import type { ValueClass } from './types.js';
 
@@ -139,6 +140,16 @@ export function personClasses(classes: readonly PersonClass[]): ValueClass[] {
   return classes.map((c) => cls(`person id ${c}`, (r) => r.person.class === c));
 }
 
+/**
+ * A malformed percent-escape in the person id segment, alone and after the configured person's id
+ * (where a server that decodes leniently and reads the leading digits finds that person).
+ */
+export function badEscapeClasses(): ValueClass[] {
+  return (['alone', 'after the id'] as const).map((place) =>
+    cls(`person id not-int32: a bad percent-escape ${place === 'alone' ? 'alone' : "after the person's id"}`, (r) => r.person.class === 'not-int32' && badEscapeOf(r.person.segment) === place),
+  );
+}
+
 /** Each image format, raw and as multipart. */
 export function imageClasses(): ValueClass[] {
   return IMAGE_FORMATS.flatMap((f) =>
@@ -146,11 +157,18 @@ export function imageClasses(): ValueClass[] {
   );
 }
 
-/** Each Content-Type the spec does not declare, and image bytes under another declared image type. */
-export function contentTypeClasses(model: SpecModel): ValueClass[] {
+/**
+ * Each Content-Type the spec does not declare (image bytes raw under it), image bytes under another
+ * declared image type, each shape of a malformed Content-Type (`shapes`: the family's, each
+ * recognising its values), and a multipart body under an undeclared type with a boundary parameter.
+ */
+export function contentTypeClasses(model: SpecModel, shapes: readonly { name: string; matches(value: string): boolean }[]): ValueClass[] {
+  const undeclared = (r: CaseRecipe) => (r.body.kind === 'image' && r.body.typeClass === 'undeclared' ? r.body : undefined);
   return [
-    ...undeclaredContentTypes(model).map((t) => cls(`undeclared ${t || '(none)'}`, (r) => r.body.kind === 'image' && r.body.typeClass === 'undeclared' && r.body.declaredType === t)),
+    ...undeclaredContentTypes(model).map((t) => cls(`undeclared ${t || '(none)'}`, (r) => undeclared(r)?.as === 'raw' && undeclared(r)?.declaredType === t)),
     cls('another image type', (r) => r.body.kind === 'image' && r.body.typeClass === 'mismatch'),
+    ...shapes.map((s) => cls(`malformed: ${s.name}`, (r) => { const b = undeclared(r); return b?.as === 'raw' && b.declaredType !== undefined && s.matches(b.declaredType); })),
+    cls('multipart under an undeclared type with a boundary', (r) => undeclared(r)?.as === 'multipart'),
   ];
 }
 
@@ -161,17 +179,22 @@ export function multipartFramingClasses(): ValueClass[] {
 
 /**
  * The variety real files have, each sent raw (judged by valid-raw-upload): JPEG in CMYK and YCCK
- * (Adobe APP14) and with an embedded ICC profile, PNG with each ancillary chunk.
+ * (Adobe APP14), with an embedded ICC profile and with fill bytes before its markers, PNG with each
+ * ancillary chunk, GIF without a global colour table, TIFF whose pages differ in size.
  */
 export function imageVarietyClasses(): ValueClass[] {
   const rawImage = (r: CaseRecipe) => (r.body.kind === 'image' && r.body.as === 'raw' && r.body.typeClass === undefined ? r.body.image : undefined);
   const jpeg = (r: CaseRecipe) => { const i = rawImage(r); return i?.format === 'jpeg' ? i.options : undefined; };
   const pngChunks = (r: CaseRecipe) => { const i = rawImage(r); return i?.format === 'png' ? ancillaryList(i.options.ancillary) : []; };
+  const optionsOf = (f: 'gif' | 'tiff', r: CaseRecipe) => { const i = rawImage(r); return i?.format === f ? i.options : undefined; };
   return [
     cls('jpeg cmyk raw', (r) => jpeg(r)?.colour === 'cmyk'),
     cls('jpeg ycck raw', (r) => jpeg(r)?.colour === 'ycck'),
     cls('jpeg with ICC profile raw', (r) => { const icc = jpeg(r)?.icc; return icc !== undefined && icc !== 'none'; }),
     ...PNG_ANCILLARY.map((c) => cls(`png with ${c} raw`, (r) => pngChunks(r).includes(c))),
+    cls('jpeg with fill bytes raw', (r) => Number(jpeg(r)?.fillBytes ?? 0) > 0),
+    cls('gif without global colour table raw', (r) => optionsOf('gif', r)?.noGlobalTable === true),
+    cls('tiff with pages of differing sizes raw', (r) => optionsOf('tiff', r)?.pagesDiffer === true),
   ];
 }
 

@@ -14,7 +14,12 @@ import type { FamilyDefinition } from './types.js';
 import { imageClasses, imageVarietyClasses, multipartFramingClasses } from './classes.js';
 
 /** The variety of real files, on top of the default variants. */
-const REAL_FILE_VARIETY: ValidImageConstraints = { png: { ancillary: true }, jpeg: { colourModels: true, icc: true } };
+const REAL_FILE_VARIETY: ValidImageConstraints = {
+  png: { ancillary: true },
+  jpeg: { colourModels: true, icc: true, fillBytes: true },
+  gif: { noGlobalTable: true },
+  tiff: { pagesDiffer: true },
+};
 
 /**
  * Raw or multipart; a third of the multipart ones framed as .NET's HttpClient frames them. (The

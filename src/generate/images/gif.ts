@@ -6,6 +6,11 @@
  *  - interlace: rows are handed to omggif in interlaced order (pass 1..4) and the interlace flag
  *    (0x40) is then set in each image descriptor.
  * Palettes are fixed colour cubes / grey ramps sized 2^bitDepth; pixels are quantised to them.
+ *
+ * No global colour table (opt-in, `noGlobalTable`): GifWriter without a global palette, and every
+ * frame with a local one (the first frame's the palette the global table would have held). GIF89a
+ * (and 87a) make the global table optional; some encoders write each frame's palette locally.
+ * Off unless asked for (the valid-upload family does), so the other families' bodies stay as they were.
  */
 import fc from 'fast-check';
 import { GifWriter } from 'omggif';
@@ -23,6 +28,8 @@ export interface GifRecipeConstraints extends DimensionConstraints {
   maxFrames?: number;
   /** Allow interlaced images; default true. */
   interlaced?: boolean;
+  /** Allow files without a global colour table (every frame with a local one); default false. */
+  noGlobalTable?: boolean;
 }
 
 export interface GifOptions {
@@ -36,6 +43,8 @@ export interface GifOptions {
   delay: number;
   /** Frames after the first have their own local colour table. */
   localPalettes: boolean;
+  /** No global colour table: every frame carries a local one. */
+  noGlobalTable?: boolean;
 }
 
 export function gifVariant(o: GifOptions): string {
@@ -43,6 +52,7 @@ export function gifVariant(o: GifOptions): string {
   if (o.transparent) parts.push('transparent');
   if (o.interlaced) parts.push('interlaced');
   if (o.frames > 1) parts.push(`animated${o.frames}${o.localPalettes ? '-local' : ''}`);
+  if (o.noGlobalTable) parts.push('no-global-table');
   return parts.join('-');
 }
 
@@ -51,6 +61,7 @@ export function describeGifVariant(o: GifOptions): string {
   if (o.transparent) parts.push('transparent');
   if (o.interlaced) parts.push('interlaced');
   if (o.frames > 1) parts.push(`animated ${o.frames} frames${o.localPalettes ? ' with local palettes' : ''}`);
+  if (o.noGlobalTable) parts.push(o.frames > 1 ? 'without global colour table (a local one in every frame)' : 'without global colour table (a local one in the frame)');
   return parts.join(' ');
 }
 
@@ -77,14 +88,18 @@ export function gifRecipe(constraints: GifRecipeConstraints = {}): fc.Arbitrary<
   };
   const arbs = families.map((f) => byFamily[f]);
   const options = arbs.length === 1 ? arbs[0]! : fc.oneof({ withCrossShrink: true }, ...arbs);
-  return fc
-    .record({ size: dimensions(constraints), options, pixelSeed: fc.nat() })
-    .map(({ size, options, pixelSeed }): ImageRecipe => {
-      // Keep animated bodies within a few MiB: fewer frames for big images (at least 2).
-      const frames = options.frames > 1 ? Math.max(2, Math.min(options.frames, Math.floor(6_000_000 / (size.width * size.height)))) : 1;
-      const o = { ...options, frames };
-      return { format: 'gif', variant: gifVariant(o), width: size.width, height: size.height, pixelSeed, options: { ...o } };
-    });
+  // No global colour table in one file in five (drawn only when asked for, so the other families' draws stay as they were).
+  const noGlobal = constraints.noGlobalTable === true ? fc.integer({ min: 0, max: 4 }).map((n) => n === 4) : undefined;
+  const record = noGlobal
+    ? fc.record({ size: dimensions(constraints), options, pixelSeed: fc.nat(), noGlobal })
+    : fc.record({ size: dimensions(constraints), options, pixelSeed: fc.nat() });
+  return record.map((drawn): ImageRecipe => {
+    const { size, options, pixelSeed } = drawn;
+    // Keep animated bodies within a few MiB: fewer frames for big images (at least 2).
+    const frames = options.frames > 1 ? Math.max(2, Math.min(options.frames, Math.floor(6_000_000 / (size.width * size.height)))) : 1;
+    const o: GifOptions = { ...options, frames, ...('noGlobal' in drawn && drawn.noGlobal ? { noGlobalTable: true } : {}) };
+    return { format: 'gif', variant: gifVariant(o), width: size.width, height: size.height, pixelSeed, options: { ...o } };
+  });
 }
 
 export function gifOptionsOf(recipe: ImageRecipe): GifOptions {
@@ -97,6 +112,7 @@ export function gifOptionsOf(recipe: ImageRecipe): GifOptions {
     frames: Number(o.frames ?? 1),
     delay: Number(o.delay ?? 0),
     localPalettes: o.localPalettes === true,
+    ...(o.noGlobalTable === true ? { noGlobalTable: true } : {}),
   };
 }
 
@@ -178,10 +194,10 @@ export async function renderGif(recipe: ImageRecipe): Promise<Uint8Array> {
   // With a 2-colour palette, transparency leaves one visible colour: index 0; otherwise the last entry.
   const transparentIndex = o.transparent ? size - 1 : undefined;
   const rows = o.interlaced ? gifInterlacedRowOrder(height) : undefined;
-  const buf = new Uint8Array(2048 + o.frames * (Math.ceil(width * height * 1.6) + 800));
-  const writer = new GifWriter(buf, width, height, { palette: global.colours, ...(o.frames > 1 ? { loop: 0 } : {}) });
+  const buf = new Uint8Array(2048 + o.frames * (Math.ceil(width * height * 1.6) + 800 + (o.noGlobalTable ? 3 * size : 0)));
+  const writer = new GifWriter(buf, width, height, { ...(o.noGlobalTable ? {} : { palette: global.colours }), ...(o.frames > 1 ? { loop: 0 } : {}) });
   for (let f = 0; f < o.frames; f++) {
-    const local = o.localPalettes && f > 0 ? makePalette(o.bitDepth, f) : undefined;
+    const local = o.localPalettes && f > 0 ? makePalette(o.bitDepth, f) : o.noGlobalTable ? global : undefined;
     const pixels = indexFrame(width, height, (pixelSeed + f * 7919) >>> 0, local ?? global, transparentIndex, rows);
     writer.addFrame(0, 0, width, height, pixels as unknown as number[], {
       ...(local ? { palette: local.colours } : {}),

@@ -10,16 +10,20 @@
  * | CMYK, baseline or progressive (opt-in)     | sharp (libjpeg-turbo; Adobe APP14, transform 0, inverted CMYK as Photoshop writes) |
  * | YCCK, baseline or progressive (opt-in)     | the CMYK file with APP14's transform flag set to 2 (libjpeg-turbo writes no YCCK; the four components then read as Y, Cb, Cr, K: other colours, as valid) |
  * | YCbCr + ICC profile (opt-in)               | APP2 ICC_PROFILE marker(s) from icc.ts (sRGB or Display P3, in one or two markers) |
+ * | any of the above + fill bytes (opt-in)     | jpeg-fill.ts `insertFillBytes`: 1..3 extra 0xFF before every marker from the second segment to SOS (ITU T.81 B.1.1.2) |
  *
  * CMYK and YCCK come from print and scanner workflows, embedded profiles from cameras and
  * Photoshop; they are off unless `colourModels` / `icc` ask for them (the valid-upload family does),
  * so the other families' bodies and the invalid bodies built on valid images stay as they were.
+ * Fill bytes likewise (`fillBytes`): "any marker may optionally be preceded by any number of fill
+ * bytes" (T.81 B.1.1.2); libjpeg's next_marker swallows them without a warning.
  */
 import fc from 'fast-check';
 import sharp from 'sharp';
 import { dimensions, type DimensionConstraints } from './dimensions.js';
 import { exifPayload, insertExifSegment } from './exif.js';
 import { ICC_PROFILES, iccProfile, insertIccSegments, type IccProfileName } from './icc.js';
+import { insertFillBytes } from './jpeg-fill.js';
 import { encodeJpegJs } from './jpeg-js-encoder.js';
 import { synthPixels8 } from './pixels.js';
 import type { ImageRecipe } from './types.js';
@@ -40,6 +44,8 @@ export interface JpegRecipeConstraints extends DimensionConstraints {
   colourModels?: boolean;
   /** Allow an embedded ICC profile on YCbCr images; default false. */
   icc?: boolean;
+  /** Allow fill bytes (extra 0xFF) before the markers of the header segments; default false. */
+  fillBytes?: boolean;
 }
 
 type JpegColour = 'ycc' | 'grey' | 'cmyk' | 'ycck';
@@ -56,6 +62,8 @@ export interface JpegOptions {
   icc?: 'none' | IccProfileName;
   /** How many APP2 markers carry the profile (1 or 2). */
   iccSegments?: number;
+  /** How many fill bytes (0xFF) precede each marker from the second segment to SOS; 0 or absent for none. */
+  fillBytes?: number;
 }
 
 const COLOUR_LABEL: Record<JpegColour, string> = { ycc: 'YCbCr', grey: 'grey', cmyk: 'CMYK (Adobe)', ycck: 'YCCK (Adobe)' };
@@ -65,6 +73,7 @@ export function jpegVariant(o: JpegOptions): string {
   if (o.restartInterval > 0) parts.push(`restart${o.restartInterval}`);
   if (o.exif) parts.push('exif');
   if (o.icc && o.icc !== 'none') parts.push(`icc-${o.icc}${(o.iccSegments ?? 1) > 1 ? `x${o.iccSegments}` : ''}`);
+  if ((o.fillBytes ?? 0) > 0) parts.push(`fill-bytes${o.fillBytes! > 1 ? o.fillBytes : ''}`);
   return parts.join('-');
 }
 
@@ -73,6 +82,7 @@ export function describeJpegVariant(o: JpegOptions): string {
   if (o.restartInterval > 0) parts.push(`restart every ${o.restartInterval} MCU`);
   if (o.exif) parts.push('with EXIF');
   if (o.icc && o.icc !== 'none') parts.push(`with ${o.icc === 'p3' ? 'Display P3' : 'sRGB'} ICC profile${(o.iccSegments ?? 1) > 1 ? ` in ${o.iccSegments} APP2 markers` : ''}`);
+  if ((o.fillBytes ?? 0) > 0) parts.push(`with ${o.fillBytes === 1 ? 'a fill byte' : `${o.fillBytes} fill bytes`} before each marker after the first`);
   parts.push(`q${o.quality}`);
   return parts.join(' ');
 }
@@ -106,11 +116,17 @@ export function jpegRecipe(constraints: JpegRecipeConstraints = {}): fc.Arbitrar
     constraints.icc === true
       ? fc.oneof({ withCrossShrink: true }, { weight: 2, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: fc.record({ name: fc.constantFrom(...ICC_PROFILES), segments: fc.constantFrom(1, 2) }) })
       : fc.constant(undefined);
+  // Fill bytes in one image in six, 1..3 before each marker (drawn only when asked for: fc.constant draws nothing, so the other families' draws stay as they were).
+  const fill =
+    constraints.fillBytes === true
+      ? fc.oneof({ withCrossShrink: true }, { weight: 5, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.integer({ min: 1, max: 3 }) })
+      : fc.constant(0);
   return fc
-    .record({ size: dimensions(constraints), cm: colourMode, exif, quality, pixelSeed: fc.nat(), icc })
-    .map(({ size, cm, exif, quality, pixelSeed, icc }): ImageRecipe => {
+    .record({ size: dimensions(constraints), cm: colourMode, exif, quality, pixelSeed: fc.nat(), icc, fill })
+    .map(({ size, cm, exif, quality, pixelSeed, icc, fill }): ImageRecipe => {
       const options: JpegOptions = { ...cm, exif, quality };
       if (icc && cm.colour === 'ycc') Object.assign(options, { icc: icc.name, iccSegments: icc.segments });
+      if (fill > 0) options.fillBytes = fill;
       return { format: 'jpeg', variant: jpegVariant(options), width: size.width, height: size.height, pixelSeed, options: { ...options } };
     });
 }
@@ -127,6 +143,7 @@ export function jpegOptionsOf(recipe: ImageRecipe): JpegOptions {
     exif: o.exif === true,
     quality: Number(o.quality ?? 85),
     ...(o.icc === 'srgb' || o.icc === 'p3' ? { icc: o.icc, iccSegments: Number(o.iccSegments ?? 1) } : {}),
+    ...(Number(o.fillBytes ?? 0) > 0 ? { fillBytes: Number(o.fillBytes) } : {}),
   };
 }
 
@@ -168,6 +185,12 @@ async function withMarkers(bytes: Uint8Array, o: JpegOptions, exif: Uint8Array |
 
 export async function renderJpeg(recipe: ImageRecipe): Promise<Uint8Array> {
   const o = jpegOptionsOf(recipe);
+  const bytes = await renderJpegMarkers(recipe, o);
+  return (o.fillBytes ?? 0) > 0 ? insertFillBytes(bytes, o.fillBytes!) : bytes;
+}
+
+/** The JPEG with every segment the options ask for, before any fill bytes. */
+async function renderJpegMarkers(recipe: ImageRecipe, o: JpegOptions): Promise<Uint8Array> {
   const { width, height, pixelSeed } = recipe;
   const exif = o.exif ? exifPayload(width, height, pixelSeed) : undefined;
   if (o.mode === 'baseline' && o.colour === 'ycc' && o.subsampling === '4:4:4') {

@@ -6,12 +6,19 @@
  * | uncompressed strips, grey/RGB/RGBA, 1..3 pages   | utif2 `encode` (IFDs, 'MM') + our strip layout |
  * | LZW / Deflate / PackBits, or tiles, 1..3 pages   | sharp (libtiff, 'II'; raw `pageHeight` for pages) |
  * | the other byte order of either                   | tiff-structure.ts `flipTiffByteOrder` (8-bit samples, so pixel data is unchanged) |
+ * | pages of differing sizes (opt-in), uncompressed strips | utif2 `encode` as above, each IFD with its page's size |
+ * | pages of differing sizes (opt-in), the others    | sharp, one page at a time, joined by tiff-pages.ts `joinTiffPages` |
+ *
+ * Pages that differ in size (page 2 a half-size thumbnail, page 3 another scan height: scanners
+ * and fax software write these; TIFF 6.0 ties no page to another) are off unless `pagesDiffer`
+ * asks for them (the valid-upload family does), so the other families' bodies stay as they were.
  */
 import fc from 'fast-check';
 import sharp from 'sharp';
 import UTIF from 'utif2';
 import { dimensions, type DimensionConstraints } from './dimensions.js';
 import { synthPixels8 } from './pixels.js';
+import { joinTiffPages } from './tiff-pages.js';
 import { flipTiffByteOrder } from './tiff-structure.js';
 import type { ImageRecipe } from './types.js';
 
@@ -26,6 +33,8 @@ export interface TiffRecipeConstraints extends DimensionConstraints {
   byteOrders?: readonly ('II' | 'MM')[];
   /** Most pages; default 3. */
   maxPages?: number;
+  /** Allow multi-page files whose pages differ in size; default false. */
+  pagesDiffer?: boolean;
 }
 
 export interface TiffOptions {
@@ -39,12 +48,30 @@ export interface TiffOptions {
   pages: number;
   /** Horizontal differencing (LZW and Deflate only). */
   predictor: boolean;
+  /** Pages after the first differ in size from it (see `tiffPageSizes`); only with 2 pages or more. */
+  pagesDiffer?: boolean;
+}
+
+/**
+ * The size of each page: the first is the recipe's; with `pagesDiffer`, every odd page a half-size
+ * thumbnail (rounded up) and every even one the full width at a quarter more height (another scan
+ * height), each differing from the first (a 1x1 first page gets a 1x2 "thumbnail").
+ */
+export function tiffPageSizes(width: number, height: number, o: Pick<TiffOptions, 'pages' | 'pagesDiffer'>): { width: number; height: number }[] {
+  return Array.from({ length: o.pages }, (_, p) => {
+    if (p === 0 || !o.pagesDiffer) return { width, height };
+    if (p % 2 === 1) {
+      const half = { width: Math.ceil(width / 2), height: Math.ceil(height / 2) };
+      return half.width === width && half.height === height ? { width, height: height + 1 } : half;
+    }
+    return { width, height: height + Math.ceil(height / 4) };
+  });
 }
 
 export function tiffVariant(o: TiffOptions): string {
   const parts = [o.byteOrder === 'II' ? 'le' : 'be', o.compression + (o.predictor ? '-predictor' : ''), o.channels];
   parts.push(o.layout === 'tiles' ? `tiles${o.tileSize}` : o.rowsPerStrip > 0 ? `strips${o.rowsPerStrip}` : 'strips');
-  if (o.pages > 1) parts.push(`${o.pages}pages`);
+  if (o.pages > 1) parts.push(`${o.pages}pages${o.pagesDiffer ? '-differ' : ''}`);
   return parts.join('-');
 }
 
@@ -53,7 +80,7 @@ export function describeTiffVariant(o: TiffOptions): string {
   if (o.predictor) parts.push('with predictor');
   parts.push(o.channels === 'rgb' ? 'RGB' : o.channels === 'rgba' ? 'RGBA' : 'grey');
   parts.push(o.layout === 'tiles' ? `tiles ${o.tileSize}x${o.tileSize}` : o.rowsPerStrip > 0 ? `strips of ${o.rowsPerStrip} rows` : 'one strip');
-  if (o.pages > 1) parts.push(`${o.pages} pages`);
+  if (o.pages > 1) parts.push(`${o.pages} pages${o.pagesDiffer ? ' of differing sizes' : ''}`);
   return parts.join(' ');
 }
 
@@ -74,19 +101,26 @@ export function tiffRecipe(constraints: TiffRecipeConstraints = {}): fc.Arbitrar
     pages: fc.oneof({ withCrossShrink: true }, { weight: 4, arbitrary: fc.constant(1) }, { weight: 1, arbitrary: fc.integer({ min: 1, max: maxPages }) }),
     predictor: fc.boolean(),
   });
-  return fc
-    .record({ size: dimensions(constraints), options, pixelSeed: fc.nat() })
-    .map(({ size, options, pixelSeed }): ImageRecipe => {
-      const o: TiffOptions = {
-        ...options,
-        // Normalise options that do not apply, so the variant name says what the file holds.
-        tileSize: options.layout === 'tiles' ? options.tileSize : 0,
-        rowsPerStrip: options.layout === 'strips' && options.compression === 'none' ? options.rowsPerStrip : 0,
-        predictor: options.predictor && (options.compression === 'lzw' || options.compression === 'deflate'),
-        pages: Math.max(1, Math.min(options.pages, Math.floor(12_000_000 / (size.width * size.height)))),
-      };
-      return { format: 'tiff', variant: tiffVariant(o), width: size.width, height: size.height, pixelSeed, options: { ...o } };
-    });
+  // Pages of differing sizes in one file in six (drawn only when asked for, so the other families' draws stay as they were).
+  const differ = constraints.pagesDiffer === true && maxPages > 1 ? fc.integer({ min: 0, max: 5 }).map((n) => n === 5) : undefined;
+  const record = differ
+    ? fc.record({ size: dimensions(constraints), options, pixelSeed: fc.nat(), differ })
+    : fc.record({ size: dimensions(constraints), options, pixelSeed: fc.nat() });
+  return record.map((drawn): ImageRecipe => {
+    const { size, options, pixelSeed } = drawn;
+    const wantsDiffer = 'differ' in drawn && drawn.differ;
+    const pages = Math.max(1, Math.min(wantsDiffer ? Math.max(2, options.pages) : options.pages, Math.floor(12_000_000 / (size.width * size.height))));
+    const o: TiffOptions = {
+      ...options,
+      // Normalise options that do not apply, so the variant name says what the file holds.
+      tileSize: options.layout === 'tiles' ? options.tileSize : 0,
+      rowsPerStrip: options.layout === 'strips' && options.compression === 'none' ? options.rowsPerStrip : 0,
+      predictor: options.predictor && (options.compression === 'lzw' || options.compression === 'deflate'),
+      pages,
+      ...(wantsDiffer && pages > 1 ? { pagesDiffer: true } : {}),
+    };
+    return { format: 'tiff', variant: tiffVariant(o), width: size.width, height: size.height, pixelSeed, options: { ...o } };
+  });
 }
 
 export function tiffOptionsOf(recipe: ImageRecipe): TiffOptions {
@@ -100,19 +134,27 @@ export function tiffOptionsOf(recipe: ImageRecipe): TiffOptions {
     channels: o.channels === 'grey' ? 'grey' : o.channels === 'rgba' ? 'rgba' : 'rgb',
     pages: Number(o.pages ?? 1),
     predictor: o.predictor === true,
+    ...(o.pagesDiffer === true ? { pagesDiffer: true } : {}),
   };
 }
 
 const CHANNEL_COUNT: Record<TiffChannels, 1 | 3 | 4> = { grey: 1, rgb: 3, rgba: 4 };
 
-/** Uncompressed strips, IFDs written by utif2 (big-endian), pixel data laid out here. */
-function encodeUncompressedUtif(width: number, height: number, channels: 1 | 3 | 4, pages: Uint8Array[], rowsPerStrip: number): Uint8Array {
-  const rps = rowsPerStrip > 0 ? Math.min(rowsPerStrip, height) : height;
-  const stripCount = Math.ceil(height / rps);
-  const rowBytes = width * channels;
+/** A page to encode: its size and its pixels (8-bit, `channels` a pixel). */
+interface TiffPage {
+  width: number;
+  height: number;
+  pixels: Uint8Array;
+}
+
+/** Uncompressed strips, IFDs written by utif2 (big-endian), pixel data laid out here; each page with its own size. */
+function encodeUncompressedUtif(channels: 1 | 3 | 4, pages: readonly TiffPage[], rowsPerStrip: number): Uint8Array {
   const makeIfds = (dataStart: number) => {
     let at = dataStart;
-    return pages.map((_, p) => {
+    return pages.map(({ width, height }, p) => {
+      const rps = rowsPerStrip > 0 ? Math.min(rowsPerStrip, height) : height;
+      const stripCount = Math.ceil(height / rps);
+      const rowBytes = width * channels;
       const offsets: number[] = [];
       const counts: number[] = [];
       for (let s = 0; s < stripCount; s++) {
@@ -138,26 +180,19 @@ function encodeUncompressedUtif(width: number, height: number, channels: 1 | 3 |
   const dataStart = (probe.length + 1) & ~1;
   const head = new Uint8Array(UTIF.encode(makeIfds(dataStart) as unknown as UTIF.IFD[]));
   if (head.length !== probe.length) throw new Error('utif2 IFD size changed between passes');
-  const out = new Uint8Array(dataStart + pages.length * height * rowBytes);
+  const out = new Uint8Array(dataStart + pages.reduce((n, pg) => n + pg.pixels.length, 0));
   out.set(head, 0);
-  pages.forEach((px, p) => out.set(px, dataStart + p * height * rowBytes));
+  let at = dataStart;
+  for (const pg of pages) {
+    out.set(pg.pixels, at);
+    at += pg.pixels.length;
+  }
   return out;
 }
 
-export async function renderTiff(recipe: ImageRecipe): Promise<Uint8Array> {
-  const o = tiffOptionsOf(recipe);
-  const { width, height, pixelSeed } = recipe;
-  const channels = CHANNEL_COUNT[o.channels];
-  const pages: Uint8Array[] = [];
-  for (let p = 0; p < o.pages; p++) pages.push(synthPixels8(width, height, (pixelSeed + p * 104729) >>> 0, { channels }));
-
-  if (o.compression === 'none' && o.layout === 'strips') {
-    const mm = encodeUncompressedUtif(width, height, channels, pages, o.rowsPerStrip);
-    return o.byteOrder === 'MM' ? mm : flipTiffByteOrder(mm);
-  }
-
-  const all = pages.length === 1 ? pages[0]! : Buffer.concat(pages);
-  const out = await sharp(all, { raw: { width, height: height * o.pages, channels, ...(o.pages > 1 ? { pageHeight: height } : {}) } })
+/** One page (or `pageCount` pages of the same size, stacked) by sharp/libtiff, little-endian. */
+async function encodeSharp(o: TiffOptions, width: number, height: number, channels: 1 | 3 | 4, pixels: Uint8Array, pageCount: number): Promise<Uint8Array> {
+  const out = await sharp(pixels, { raw: { width, height: height * pageCount, channels, ...(pageCount > 1 ? { pageHeight: height } : {}) } })
     .toColourspace(channels === 1 ? 'b-w' : 'srgb')
     .tiff({
       compression: o.compression,
@@ -165,6 +200,22 @@ export async function renderTiff(recipe: ImageRecipe): Promise<Uint8Array> {
       ...(o.layout === 'tiles' ? { tile: true, tileWidth: o.tileSize, tileHeight: o.tileSize } : {}),
     })
     .toBuffer();
-  const ii = new Uint8Array(out.buffer, out.byteOffset, out.length);
+  return new Uint8Array(out.buffer, out.byteOffset, out.length);
+}
+
+export async function renderTiff(recipe: ImageRecipe): Promise<Uint8Array> {
+  const o = tiffOptionsOf(recipe);
+  const { width, height, pixelSeed } = recipe;
+  const channels = CHANNEL_COUNT[o.channels];
+  const pages: TiffPage[] = tiffPageSizes(width, height, o).map((size, p) => ({ ...size, pixels: synthPixels8(size.width, size.height, (pixelSeed + p * 104729) >>> 0, { channels }) }));
+
+  if (o.compression === 'none' && o.layout === 'strips') {
+    const mm = encodeUncompressedUtif(channels, pages, o.rowsPerStrip);
+    return o.byteOrder === 'MM' ? mm : flipTiffByteOrder(mm);
+  }
+
+  const ii = o.pagesDiffer
+    ? joinTiffPages(await Promise.all(pages.map((pg) => encodeSharp(o, pg.width, pg.height, channels, pg.pixels, 1))))
+    : await encodeSharp(o, width, height, channels, pages.length === 1 ? pages[0]!.pixels : Buffer.concat(pages.map((pg) => pg.pixels)), pages.length);
   return o.byteOrder === 'II' ? ii : flipTiffByteOrder(ii);
 }

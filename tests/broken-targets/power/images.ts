@@ -14,6 +14,7 @@ function jpegMarkers(b: Buffer): { marker: number; data: Buffer }[] {
   const out: { marker: number; data: Buffer }[] = [];
   if (b[0] !== 0xff || b[1] !== 0xd8) return out;
   for (let p = 2; p + 4 <= b.length && b[p] === 0xff && b[p + 1] !== 0xda; ) {
+    if (b[p + 1] === 0xff) { p++; continue; } // a fill byte (ITU T.81 B.1.1.2)
     const end = p + 2 + b.readUInt16BE(p + 2);
     out.push({ marker: b[p + 1]!, data: b.subarray(p + 4, Math.min(end, b.length)) });
     p = end;

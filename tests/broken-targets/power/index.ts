@@ -5,13 +5,16 @@
  */
 import { authTargets } from './auth.js';
 import { bodyTargets } from './bodies.js';
+import { contentTypeTargets } from './content-type.js';
 import { damageTargets } from './damage.js';
 import { imageTargets } from './images.js';
 import { languageTargets } from './language.js';
 import { multipartTargets } from './multipart.js';
+import { personIdTargets } from './person-id.js';
 import { roundTripTargets } from './round-trip.js';
+import { validImageTargets } from './valid-images.js';
 import type { PowerTarget } from './types.js';
 
 export type { PowerTarget } from './types.js';
 
-export const powerTargets: readonly PowerTarget[] = [...languageTargets, ...bodyTargets, ...roundTripTargets, ...authTargets, ...imageTargets, ...damageTargets, ...multipartTargets];
+export const powerTargets: readonly PowerTarget[] = [...languageTargets, ...bodyTargets, ...roundTripTargets, ...authTargets, ...imageTargets, ...damageTargets, ...multipartTargets, ...contentTypeTargets, ...personIdTargets, ...validImageTargets];
