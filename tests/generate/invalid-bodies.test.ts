@@ -6,6 +6,7 @@ import fc from 'fast-check';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { walkGif } from '../../src/generate/images/gif-blocks.js';
+import { renderImage } from '../../src/generate/images/index.js';
 import { sniffImageFormat } from '../../src/generate/images/media-types.js';
 import { readTiffStructure, tiffEntryValues } from '../../src/generate/images/tiff-structure.js';
 import { INVALID_BODY_KINDS, invalidBodyRecipe, renderInvalidBody } from '../../src/generate/invalid-bodies/index.js';
@@ -26,13 +27,26 @@ async function headerReadable(body: GeneratedInvalidBody): Promise<boolean> {
     const m = await sharp(body.bytes).metadata();
     return m.width === body.recipe.base!.width && m.height === body.recipe.base!.height;
   } catch {
-    // libnsgif decodes every frame to answer metadata, so GIF data damage fails there; read the
-    // header ourselves: signature, logical screen size, and at least one image descriptor.
-    if (body.recipe.format !== 'gif') return false;
     const b = body.bytes;
-    const w = b[6]! | (b[7]! << 8);
-    const h = b[8]! | (b[9]! << 8);
-    return sniffImageFormat(b) === 'gif' && w === body.recipe.base!.width && h === body.recipe.base!.height && b.length > 13;
+    const { width, height } = body.recipe.base!;
+    const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
+    switch (body.recipe.format) {
+      case 'gif': {
+        // libnsgif decodes every frame to answer metadata, so GIF data damage fails there; read the
+        // header ourselves: signature, logical screen size, and more than the screen descriptor.
+        const w = b[6]! | (b[7]! << 8);
+        const h = b[8]! | (b[9]! << 8);
+        return sniffImageFormat(b) === 'gif' && w === width && h === height && b.length > 13;
+      }
+      case 'png': {
+        // libvips refuses a PNG that ends before its first IDAT, header and all: a whole IHDR with its CRC.
+        const { crc32 } = await import('../../src/generate/images/crc32.js');
+        const ihdr = pngChunks(b)[0];
+        return ihdr?.type === 'IHDR' && ihdr.crcAt + 4 <= b.length && dv.getUint32(ihdr.crcAt) === crc32(b, ihdr.offset + 4, ihdr.crcAt) && dv.getUint32(16) === width && dv.getUint32(20) === height;
+      }
+      default:
+        return false;
+    }
   }
 }
 
@@ -78,6 +92,14 @@ describe.each(INVALID_BODY_KINDS.map((k) => [k.class, k.kind] as const))('%s / %
           expect(rejected, body.description).toBe(true);
           break;
         case 'zero-dimension': {
+          if (kind === 'tiff-no-width' || kind === 'tiff-no-length') {
+            // No page has the entry; every other entry of every page is the base's.
+            const tag = kind === 'tiff-no-width' ? 256 : 257;
+            const pages = readTiffStructure(body.bytes).ifds;
+            const before = readTiffStructure((await renderImage(r.base!)).bytes).ifds;
+            expect(pages.map((i) => i.entries.map((e) => e.tag)), body.description).toEqual(before.map((i) => i.entries.map((e) => e.tag).filter((t) => t !== tag)));
+            break;
+          }
           const [w, h] = declaredSize(body);
           const which = kind.split('-').at(-1);
           if (which !== 'height') expect(w, body.description).toBe(0);
@@ -100,8 +122,14 @@ describe.each(INVALID_BODY_KINDS.map((k) => [k.class, k.kind] as const))('%s / %
     }
     // Where libvips is strict about the class, every sample must be rejected. Known lenient spots
     // (measured): PNG without IEND, GIF without trailer, zero-size GIF screens, JPEG without EOI,
-    // SVG/WebP (other formats libvips reads).
-    const lenient = ['svg', 'webp', 'png-no-iend', 'gif-no-trailer', 'gif-zero-width', 'gif-zero-height', 'gif-zero-both', 'jpeg-no-eoi'];
+    // SVG/WebP (other formats libvips reads); a PNG cut in a chunk header after the image data or
+    // with a bad CRC on IEND or PLTE (libspng reads neither); a TIFF value libtiff ignores
+    // (XResolution, YResolution, Software) past the end. tests/generate/damage-undecodable.test.ts
+    // has the other decoders.
+    const lenient = [
+      'svg', 'webp', 'png-no-iend', 'gif-no-trailer', 'gif-zero-width', 'gif-zero-height', 'gif-zero-both', 'jpeg-no-eoi',
+      'png-cut-in-chunk-header', 'png-bad-crc-other-chunk', 'tiff-value-past-end',
+    ];
     if (!lenient.includes(kind)) expect(strict, `${kind}: strictly rejected ${strict}/${recipes.length}`).toBe(recipes.length);
   });
 });
@@ -125,6 +153,83 @@ describe('damage is aimed where it says', () => {
       const s = readTiffStructure(b);
       const e = s.ifds[0]!.entries.find((x) => x.tag === 273 || x.tag === 324)!;
       expect(Math.max(...tiffEntryValues(b, s.littleEndian, e))).toBeGreaterThan(b.length);
+    }
+  });
+});
+
+describe('the damage at the positions a walk must check is where it says', () => {
+  const bodies = async (kind: string, numRuns = 24) => {
+    const out: { body: GeneratedInvalidBody; base: Uint8Array }[] = [];
+    for (const r of fc.sample(invalidBodyRecipe({ kinds: [kind] }), { numRuns, seed: 13 })) out.push({ body: await renderInvalidBody(r), base: (await renderImage(r.base!)).bytes });
+    return out;
+  };
+  const prefixOf = (b: Uint8Array, base: Uint8Array) => b.length < base.length && Buffer.compare(Buffer.from(b), Buffer.from(base.subarray(0, b.length))) === 0;
+
+  it('png-cut-in-chunk-header: a prefix of the base ending 1-3 bytes into a chunk after IHDR (before and after the image data)', async () => {
+    const where = new Set<string>();
+    for (const { body, base } of await bodies('png-cut-in-chunk-header')) {
+      const b = body.bytes;
+      expect(prefixOf(b, base), body.description).toBe(true);
+      const cutIn = pngChunks(base).slice(1).find((c) => b.length > c.offset && b.length <= c.offset + 3);
+      expect(cutIn, body.description).toBeDefined();
+      where.add(cutIn!.type === 'IEND' ? 'IEND' : cutIn!.type === 'IDAT' ? 'IDAT' : 'other');
+    }
+    expect(where.has('IEND') && where.has('IDAT')).toBe(true);
+  });
+
+  it('png-bad-crc-other-chunk: exactly one CRC is wrong, on IEND or PLTE (critical chunks; never IHDR, IDAT or an ancillary chunk)', async () => {
+    const { crc32 } = await import('../../src/generate/images/crc32.js');
+    const types = new Set<string>();
+    for (const { body } of await bodies('png-bad-crc-other-chunk', 40)) {
+      const b = body.bytes;
+      const dv = new DataView(b.buffer, b.byteOffset);
+      const wrong = pngChunks(b).filter((c) => dv.getUint32(c.crcAt) !== crc32(b, c.offset + 4, c.crcAt));
+      expect(wrong.length, body.description).toBe(1);
+      expect(['IEND', 'PLTE'], body.description).toContain(wrong[0]!.type);
+      types.add(wrong[0]!.type);
+    }
+    expect(types.has('IEND')).toBe(true);
+  });
+
+  it('gif-descriptor-cut: a prefix of the base ending 1-8 bytes into the first image descriptor (before its height is whole)', async () => {
+    for (const { body, base } of await bodies('gif-descriptor-cut')) {
+      const first = walkGif(base).blocks.find((x) => x.kind === 'image')!;
+      expect(prefixOf(body.bytes, base), body.description).toBe(true);
+      expect(body.bytes.length - first.offset, body.description).toBeGreaterThanOrEqual(1);
+      expect(body.bytes.length - first.offset, body.description).toBeLessThanOrEqual(8);
+    }
+  });
+
+  it('tiff-value-past-end: an XResolution, YResolution or Software value starts at the end or 4 bytes before it', async () => {
+    for (const { body } of await bodies('tiff-value-past-end')) {
+      const b = body.bytes;
+      const past = readTiffStructure(b).ifds.flatMap((i) => i.entries).filter((e) => e.valueAt + e.byteLength > b.length);
+      expect(past.length, body.description).toBe(1);
+      expect([282, 283, 305]).toContain(past[0]!.tag);
+      expect([b.length, b.length - 4]).toContain(past[0]!.valueAt);
+    }
+  });
+
+  it.each(['jpeg-incomplete-header', 'jpeg-cut-in-segment-header', 'jpeg-cut-in-sof', 'jpeg-short-sof'])('%s: ends before the frame header (SOF) is whole, where its kind says', async (kind) => {
+    for (const { body, base } of await bodies(kind)) {
+      const b = body.bytes;
+      const s = jpegStructure(base);
+      const sof = s.sof;
+      if (kind === 'jpeg-short-sof') {
+        // The base up to SOF, then SOF's marker, a length of 2 to 6 and as many bytes as it says.
+        expect(Buffer.compare(Buffer.from(b.subarray(0, sof.offset + 2)), Buffer.from(base.subarray(0, sof.offset + 2))), body.description).toBe(0);
+        const length = (b[sof.offset + 2]! << 8) | b[sof.offset + 3]!;
+        expect(length, body.description).toBeGreaterThanOrEqual(2);
+        expect(length, body.description).toBeLessThanOrEqual(6);
+        expect(b.length).toBe(sof.offset + 2 + length);
+        continue;
+      }
+      expect(prefixOf(b, base), body.description).toBe(true);
+      expect(b.length, body.description).toBeLessThan(sof.end);
+      if (kind === 'jpeg-incomplete-header') expect(b.length, body.description).toBeGreaterThanOrEqual(3);
+      if (kind === 'jpeg-cut-in-sof') expect(b.length - sof.offset, body.description).toBeGreaterThanOrEqual(4);
+      if (kind === 'jpeg-cut-in-sof') expect(b.length - sof.offset, body.description).toBeLessThanOrEqual(8);
+      if (kind === 'jpeg-cut-in-segment-header') expect(s.segments.some((x) => x.offset <= sof.offset && b.length > x.offset && b.length <= x.offset + 3), body.description).toBe(true);
     }
   });
 });

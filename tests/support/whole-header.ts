@@ -23,7 +23,8 @@ export function wholeHeader(b: Buffer): boolean {
       else if (marker === 0xda) return false;
       else {
         const end = p + 2 + b.readUInt16BE(p + 2);
-        if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) return end <= b.length;
+        // A whole SOF holds its sizes: a length below 8 (precision, height, width, component count) is none.
+        if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) return end <= b.length && b.readUInt16BE(p + 2) >= 8;
         p = end;
       }
     }

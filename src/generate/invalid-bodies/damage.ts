@@ -9,11 +9,18 @@
  * deflate block of the reserved type 3, an LZW code beyond the table, a run of 1-bits that is no
  * JPEG Huffman code. tests/generate/damage-undecodable.test.ts checks every kind with libvips and
  * the format's Debian tool (bench/damage-sample.ts for a large sample).
+ *
+ * Some kinds aim at the structure a server must bound-check rather than at the pixels: a cut
+ * inside a PNG chunk header, a GIF image descriptor or a TIFF IFD's next-IFD link, a TIFF value
+ * past the end, a bad CRC on a chunk other than IDAT. Where that
+ * structure lies beyond what libvips reads (a chunk after the image data, IEND's CRC, an
+ * XResolution libtiff ignores, the link after the last IFD) libvips decodes them; the test names
+ * these, and damaged-image-rejected is a SHOULD for them as for every damage.
  */
 import { crc32 } from '../images/crc32.js';
 import { walkGif } from '../images/gif-blocks.js';
 import { fillRandomBytes, randInt } from '../images/prng.js';
-import { readTiffStructure, tiffEntryValues, type TiffEntry } from '../images/tiff-structure.js';
+import { readTiffStructure, tiffEntryValues, type TiffEntry, type TiffStructure } from '../images/tiff-structure.js';
 import type { ImageFormat } from '../images/types.js';
 import { jpegStructure, pngChunks, type PngChunk } from './structure.js';
 
@@ -91,6 +98,31 @@ export function zeroDimension(format: ImageFormat, src: Uint8Array, dim: Dimensi
   }
 }
 
+/**
+ * A TIFF whose every page lacks its ImageWidth (`width`) or ImageLength (`height`) entry (both
+ * required, TIFF 6.0 section 8; neither has a default): the entry taken out, the entries after it
+ * and the next-IFD field moved up, the count fixed. No page has a size, so no decoder can read one:
+ * the zero-dimension class (the reference target refuses "zero width or height (or none)"). Two
+ * kinds, so every run sends both (a walk may guard one size and read the other on trust).
+ */
+export function tiffWithoutSize(src: Uint8Array, dim: 'width' | 'height'): Uint8Array {
+  const tag = dim === 'width' ? 256 : 257;
+  const b = copy(src);
+  const s = readTiffStructure(src);
+  // Each IFD shrinks in place: the others, and every value outside the IFDs, stay where they are.
+  for (const [page, ifd] of s.ifds.entries()) {
+    const i = ifd.entries.findIndex((e) => e.tag === tag);
+    if (i < 0) throw new Error(`TIFF: page ${page} has no tag ${tag}`);
+    const from = ifd.offset + 2 + (i + 1) * 12;
+    b.copyWithin(from - 12, from, ifd.nextFieldAt + 4);
+    b.fill(0, ifd.nextFieldAt - 8, ifd.nextFieldAt + 4);
+    dv(b).setUint16(ifd.offset, ifd.entries.length - 1, s.littleEndian);
+  }
+  return b;
+}
+
+type TiffIfd = TiffStructure['ifds'][number];
+
 function setTiffValue(b: Uint8Array, le: boolean, e: TiffEntry, index: number, value: number): void {
   if (e.type === 3) dv(b).setUint16(e.valueAt + 2 * index, Math.min(value, 0xffff), le);
   else if (e.type === 4) dv(b).setUint32(e.valueAt + 4 * index, value >>> 0, le);
@@ -100,14 +132,29 @@ function setTiffValue(b: Uint8Array, le: boolean, e: TiffEntry, index: number, v
 // ---- incomplete headers --------------------------------------------------------------------
 
 /**
- * The signature and less than a whole header: PNG cut inside the signature+IHDR (8..32 bytes),
- * JPEG inside SOI..SOF, GIF inside the header + logical screen descriptor + global colour
- * table, TIFF inside the 8-byte header + first IFD.
+ * Where a JPEG's incomplete header ends, besides anywhere between SOI and the end of SOF (the
+ * `jpeg-incomplete-header` kind): each its own kind (`jpeg-<where>`), so every run sends each.
+ *  - `cut-in-segment-header`: 1 to 3 bytes into the header (marker and length) of one of the
+ *    segments up to SOF: the body ends before a segment's length can be read;
+ *  - `cut-in-sof`: 4 to 8 bytes into SOF: its length is whole, its sizes are not;
+ *  - `short-sof`: an SOF whose length field says 2 to 6 (no room for the width, let alone the
+ *    components) as the last bytes of the file: the segment is whole by its own length, the frame
+ *    header is not.
+ * None has a scan or a whole frame header, so no decoder can show an image: a signature with less
+ * than a whole header behind it (incomplete-header-rejected, MUST), not damage behind one.
  */
-export function cutHeader(format: ImageFormat, src: Uint8Array, rand: () => number): Uint8Array {
+export const JPEG_HEADER_CUTS = ['cut-in-segment-header', 'cut-in-sof', 'short-sof'] as const;
+export type JpegHeaderCut = (typeof JPEG_HEADER_CUTS)[number];
+
+/**
+ * The signature and less than a whole header: PNG cut inside the signature+IHDR (8..32 bytes),
+ * JPEG inside SOI..SOF (or where `jpegCut` says), GIF inside the header + logical screen
+ * descriptor + global colour table, TIFF inside the 8-byte header + first IFD.
+ */
+export function cutHeader(format: ImageFormat, src: Uint8Array, rand: () => number, jpegCut?: JpegHeaderCut): Uint8Array {
   switch (format) {
     case 'png': return src.slice(0, cutIn(rand, 8, 33));
-    case 'jpeg': return src.slice(0, cutIn(rand, 3, jpegStructure(src).sof.end));
+    case 'jpeg': return jpegCut ? jpegHeaderCut(src, rand, jpegCut) : src.slice(0, cutIn(rand, 3, jpegStructure(src).sof.end));
     case 'gif': return src.slice(0, cutIn(rand, 6, walkGif(src).blocksStart));
     case 'tiff': {
       const first = readTiffStructure(src).ifds[0]!;
@@ -119,13 +166,31 @@ export function cutHeader(format: ImageFormat, src: Uint8Array, rand: () => numb
   }
 }
 
+function jpegHeaderCut(src: Uint8Array, rand: () => number, where: JpegHeaderCut): Uint8Array {
+  const s = jpegStructure(src);
+  const sof = s.sof;
+  switch (where) {
+    case 'cut-in-segment-header': {
+      const upToSof = s.segments.filter((x) => x.offset <= sof.offset);
+      return src.slice(0, upToSof[randInt(rand, 0, upToSof.length - 1)]!.offset + randInt(rand, 1, 3));
+    }
+    case 'cut-in-sof': return src.slice(0, Math.min(sof.end - 1, sof.offset + randInt(rand, 4, 8)));
+    case 'short-sof': {
+      const length = randInt(rand, 2, 6);
+      const out = src.slice(0, sof.offset + 2 + length);
+      dv(out).setUint16(sof.offset + 2, length);
+      return out;
+    }
+  }
+}
+
 // ---- damage behind a readable header ---------------------------------------------------------
 
 export const DAMAGE_KINDS = {
-  png: ['truncated', 'bad-crc', 'no-iend', 'corrupt-data'],
+  png: ['truncated', 'bad-crc', 'no-iend', 'corrupt-data', 'cut-in-chunk-header', 'bad-crc-other-chunk'],
   jpeg: ['truncated', 'no-eoi', 'corrupt-data'],
-  gif: ['truncated', 'no-trailer', 'corrupt-data'],
-  tiff: ['truncated', 'offset-past-end', 'bytecount-past-end', 'next-ifd-past-end', 'ifd-loop', 'corrupt-data'],
+  gif: ['truncated', 'no-trailer', 'corrupt-data', 'descriptor-cut', 'corrupt-later-frame'],
+  tiff: ['truncated', 'offset-past-end', 'bytecount-past-end', 'next-ifd-past-end', 'ifd-loop', 'corrupt-data', 'value-past-end', 'corrupt-later-page'],
 } as const satisfies Record<ImageFormat, readonly string[]>;
 
 /** Overwrites [start, end) with random bytes that are never 0xFF (so no JPEG marker appears). */
@@ -213,6 +278,22 @@ function damagePng(kind: string, b: Uint8Array, rand: () => number, seed: number
       fixPngCrc(b, idat);
       return b;
     }
+    case 'cut-in-chunk-header': {
+      // The body ends 1 to 3 bytes into the length field of a chunk after IHDR (one before the
+      // image data, an IDAT, or IEND after the whole image data): a reader that takes 12 bytes
+      // of chunk header on trust reads past the end.
+      const later = pngChunks(b).slice(1);
+      return b.slice(0, later[randInt(rand, 0, later.length - 1)]!.offset + randInt(rand, 1, 3));
+    }
+    case 'bad-crc-other-chunk': {
+      // A wrong CRC on a critical chunk that is neither IHDR nor IDAT: IEND, or PLTE. A server that
+      // checks only the image data's CRC misses it. (Not on an ancillary chunk: the PNG
+      // specification lets a decoder ignore one whose CRC is wrong.)
+      const others = pngChunks(b).filter((c) => c.type === 'IEND' || c.type === 'PLTE');
+      const c = others[randInt(rand, 0, others.length - 1)]!;
+      b[c.crcAt + randInt(rand, 0, 3)]! ^= 1 << randInt(rand, 0, 7);
+      return b;
+    }
   }
   return undefined;
 }
@@ -264,8 +345,39 @@ function damageGif(kind: string, b: Uint8Array, rand: () => number, seed: number
       scramble(b, first + 1, first + 1 + b[first]!, seed);
       return b;
     }
+    case 'descriptor-cut': {
+      // The body ends 1 to 8 bytes into the FIRST image descriptor (10 bytes: separator, left,
+      // top, width, height, packed fields), before its height is whole: no frame is whole, so no
+      // decoder can show one, and a walk that reads the frame's size on trust reads past the end.
+      const img = walkGif(b).blocks.find((x) => x.kind === 'image');
+      if (!img) throw new Error('GIF: no image');
+      return b.slice(0, img.offset + randInt(rand, 1, 8));
+    }
+    case 'corrupt-later-frame': {
+      // An LZW code beyond the table at the start of the LAST frame of an animated GIF; the
+      // descriptor and the sub-block structure stay valid, so only a decoder of every frame sees it.
+      const images = walkGif(b).blocks.filter((x) => x.kind === 'image');
+      if (images.length < 2) throw new Error('GIF corrupt-later-frame: needs 2 frames or more');
+      gifLzwCodeBeyondTable(b, images[images.length - 1]!.dataOffset);
+      return b;
+    }
   }
   return undefined;
+}
+
+/**
+ * Starts the GIF frame data whose LZW minimum code size byte is at `dataOffset` with Clear and
+ * then the largest code of the first width, 2^(m+1) - 1 (codes are LSB-first, m+1 bits wide):
+ * right after a Clear only the 2^m + 2 codes up to End of Information exist (m >= 2), so the
+ * second code lies beyond the table and no decoder can expand it (giflib: "image defect").
+ */
+function gifLzwCodeBeyondTable(b: Uint8Array, dataOffset: number): void {
+  const m = b[dataOffset]!;
+  const size = b[dataOffset + 1]!;
+  const bytes = Math.ceil((2 * (m + 1)) / 8);
+  if (m < 2 || m > 11 || size < bytes) throw new Error(`GIF: LZW data of code size ${m} in a ${size}-byte sub-block cannot be damaged`);
+  const bits = (1 << m) | (((1 << (m + 1)) - 1) << (m + 1));
+  for (let i = 0; i < bytes; i++) b[dataOffset + 2 + i] = (bits >> (8 * i)) & 0xff;
 }
 
 function damageTiff(kind: string, b: Uint8Array, src: Uint8Array, rand: () => number, seed: number, at?: number): Uint8Array {
@@ -302,21 +414,45 @@ function damageTiff(kind: string, b: Uint8Array, src: Uint8Array, rand: () => nu
       dv(b).setUint32(last.nextFieldAt, s.ifds[randInt(rand, 0, s.ifds.length - 1)]!.offset, le);
       return b;
     }
-    case 'corrupt-data': {
-      // Scramble the first half of the first strip or tile (after the zlib header of Deflate
-      // data), then make its start undecodable.
-      const start = tiffEntryValues(src, le, offsets)[0]!;
-      const count = tiffEntryValues(src, le, counts)[0]!;
-      const compression = first.entries.find((e) => e.tag === 259);
-      const scheme = compression ? tiffEntryValues(src, le, compression)[0] : 1;
-      const deflate = scheme === 8 || scheme === 32946;
-      if (scheme !== 5 && !deflate) throw new Error(`TIFF corrupt-data: compression ${scheme} has no undecodable form (LZW or Deflate only)`);
-      const from = start + (deflate ? Math.min(2, count) : 0);
-      scramble(b, from, from + Math.max(1, Math.ceil((start + count - from) / 2)), seed);
-      if (deflate) reservedDeflateBlock(b, start, start + count);
-      else lzwCodeBeyondTable(b, start, start + count);
+    case 'corrupt-data':
+      corruptFirstStrip(b, src, le, first, seed, kind);
+      return b;
+    case 'corrupt-later-page': {
+      // corrupt-data on the LAST page: the first page decodes, so only a server that decodes
+      // every page sees it.
+      if (s.ifds.length < 2) throw new Error('TIFF corrupt-later-page: needs 2 pages or more');
+      corruptFirstStrip(b, src, le, s.ifds[s.ifds.length - 1]!, seed, kind);
+      return b;
+    }
+    case 'value-past-end': {
+      // The out-of-line value (more than 4 bytes) of XResolution, YResolution or Software, on any
+      // page, starts at the end of the file or 4 bytes before it: it runs past the end.
+      const values = s.ifds.flatMap((i) => i.entries.filter((e) => e.byteLength > 4 && [282, 283, 305].includes(e.tag)));
+      if (values.length === 0) throw new Error('TIFF value-past-end: no out-of-line XResolution, YResolution or Software');
+      const e = values[randInt(rand, 0, values.length - 1)]!;
+      dv(b).setUint32(e.at + 8, src.length - 4 * randInt(rand, 0, 1), le);
       return b;
     }
   }
   throw new Error(`unknown damage tiff-${kind}`);
+}
+
+/**
+ * Scrambles the first half of the first strip or tile of `page` (after the zlib header of Deflate
+ * data), then makes its start undecodable (a reserved deflate block, or an LZW code beyond the table).
+ */
+function corruptFirstStrip(b: Uint8Array, src: Uint8Array, le: boolean, page: TiffIfd, seed: number, kind: string): void {
+  const offsets = page.entries.find((e) => e.tag === 273 || e.tag === 324);
+  const counts = page.entries.find((e) => e.tag === 279 || e.tag === 325);
+  if (!offsets || !counts) throw new Error('TIFF: no strip/tile offsets');
+  const start = tiffEntryValues(src, le, offsets)[0]!;
+  const count = tiffEntryValues(src, le, counts)[0]!;
+  const compression = page.entries.find((e) => e.tag === 259);
+  const scheme = compression ? tiffEntryValues(src, le, compression)[0] : 1;
+  const deflate = scheme === 8 || scheme === 32946;
+  if (scheme !== 5 && !deflate) throw new Error(`TIFF ${kind}: compression ${scheme} has no undecodable form (LZW or Deflate only)`);
+  const from = start + (deflate ? Math.min(2, count) : 0);
+  scramble(b, from, from + Math.max(1, Math.ceil((start + count - from) / 2)), seed);
+  if (deflate) reservedDeflateBlock(b, start, start + count);
+  else lzwCodeBeyondTable(b, start, start + count);
 }

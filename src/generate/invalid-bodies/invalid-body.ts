@@ -3,11 +3,15 @@
  * Classes and kinds (recipe.kind):
  *  - empty:             `empty`
  *  - no-signature:      `text`, `json`, `html`, `svg`, `random`, `pdf`, `zip`, `bmp`, `webp`
- *  - incomplete-header: `png-incomplete-header`, `jpeg-...`, `gif-...`, `tiff-...`
- *  - zero-dimension:    `<format>-zero-width`, `<format>-zero-height`, `<format>-zero-both`
- *  - damaged:           `png-truncated|bad-crc|no-iend|corrupt-data`, `jpeg-truncated|no-eoi|corrupt-data`,
- *                       `gif-truncated|no-trailer|corrupt-data`,
- *                       `tiff-truncated|offset-past-end|bytecount-past-end|next-ifd-past-end|ifd-loop|corrupt-data`
+ *  - incomplete-header: `png-incomplete-header`, `jpeg-...`, `gif-...`, `tiff-...`; JPEG also
+ *                       `jpeg-cut-in-segment-header|cut-in-sof|short-sof` (see JPEG_HEADER_CUTS)
+ *  - zero-dimension:    `<format>-zero-width`, `<format>-zero-height`, `<format>-zero-both`;
+ *                       `tiff-no-width`, `tiff-no-length` (no ImageWidth / ImageLength entry: tiffWithoutSize)
+ *  - damaged:           `png-truncated|bad-crc|no-iend|corrupt-data|cut-in-chunk-header|bad-crc-other-chunk`,
+ *                       `jpeg-truncated|no-eoi|corrupt-data`,
+ *                       `gif-truncated|no-trailer|corrupt-data|descriptor-cut|corrupt-later-frame`,
+ *                       `tiff-truncated|offset-past-end|bytecount-past-end|next-ifd-past-end|ifd-loop|corrupt-data|`
+ *                       `value-past-end|corrupt-later-page`
  * Bodies built on an image start from a valid image (`recipe.base`, rendered by renderImage): a
  * small one for header surgery, one of every size for damage; a cut falls where `recipe.at` says.
  *
@@ -19,8 +23,9 @@ import fc from 'fast-check';
 import { describeImage, renderImage, validImageRecipe, type ValidImageConstraints } from '../images/valid-image.js';
 import { formatByteSize, IMAGE_FORMATS } from '../images/media-types.js';
 import { mulberry32 } from '../images/prng.js';
-import type { GeneratedInvalidBody, ImageFormat, InvalidBodyClass, InvalidBodyRecipe } from '../images/types.js';
-import { cutHeader, DAMAGE_KINDS, damage, POSITIONAL_DAMAGE, zeroDimension, type Dimension } from './damage.js';
+import { tiffOptionsOf, tiffVariant } from '../images/tiff.js';
+import type { GeneratedInvalidBody, ImageFormat, ImageRecipe, InvalidBodyClass, InvalidBodyRecipe } from '../images/types.js';
+import { cutHeader, DAMAGE_KINDS, damage, JPEG_HEADER_CUTS, POSITIONAL_DAMAGE, tiffWithoutSize, zeroDimension, type Dimension, type JpegHeaderCut } from './damage.js';
 import { FOREIGN_KINDS, renderForeign, type ForeignKind } from './foreign.js';
 
 const INVALID_BODY_CLASSES: readonly InvalidBodyClass[] = ['empty', 'no-signature', 'incomplete-header', 'zero-dimension', 'damaged'];
@@ -31,6 +36,8 @@ interface KindSpec {
   format?: ImageFormat;
   /** Constraints of the base image, when the body is built on one. */
   base?: ValidImageConstraints;
+  /** The base has at least two pages (TIFF; GIF bases ask for animated ones): the damage is past the first page. */
+  multiPage?: boolean;
   what: string;
 }
 
@@ -48,12 +55,30 @@ const FOREIGN_WHAT: Record<ForeignKind, string> = {
   pdf: 'a PDF document', zip: 'a ZIP archive', bmp: 'a BMP image', webp: 'a WebP image',
 };
 
+/** The zero-dimension kinds of a TIFF without a size entry: kind, dimension, tag name. */
+const TIFF_WITHOUT_SIZE = [
+  ['tiff-no-width', 'width', 'ImageWidth'],
+  ['tiff-no-length', 'height', 'ImageLength'],
+] as const;
+
+const JPEG_CUT_WHAT: Record<JpegHeaderCut, string> = {
+  'cut-in-segment-header': 'a JPEG cut 1-3 bytes into the marker and length of a segment up to SOF',
+  'cut-in-sof': 'a JPEG cut 4-8 bytes into SOF (its length whole, its sizes not)',
+  'short-sof': 'a JPEG ending with an SOF whose length (2-6) leaves out its sizes',
+};
+
 const DAMAGE_WHAT: Record<string, string> = {
   'png-truncated': 'cut inside IDAT', 'png-bad-crc': 'a wrong IDAT CRC', 'png-no-iend': 'no IEND chunk', 'png-corrupt-data': 'scrambled zlib data, first block of the reserved type (CRC fixed)',
+  'png-cut-in-chunk-header': 'a cut 1-3 bytes into the length field of a chunk after IHDR',
+  'png-bad-crc-other-chunk': 'a wrong CRC on a critical chunk other than IHDR and IDAT (IEND or PLTE)',
   'jpeg-truncated': 'cut inside the scan', 'jpeg-no-eoi': 'no EOI marker', 'jpeg-corrupt-data': 'scrambled entropy-coded data that starts with no Huffman code',
   'gif-truncated': 'cut inside the LZW data', 'gif-no-trailer': 'no trailer', 'gif-corrupt-data': 'LZW code size > 11 and scrambled data',
+  'gif-descriptor-cut': 'a cut 1-8 bytes into the first image descriptor',
+  'gif-corrupt-later-frame': 'an LZW code beyond the table at the start of the last frame (animated)',
   'tiff-truncated': 'cut inside the strip data', 'tiff-offset-past-end': 'a strip/tile offset past the end', 'tiff-bytecount-past-end': 'a strip/tile byte count past the end',
   'tiff-next-ifd-past-end': 'a next-IFD offset past the end', 'tiff-ifd-loop': 'an IFD chain that loops', 'tiff-corrupt-data': 'scrambled compressed data (an LZW code beyond the table, or a reserved deflate block)',
+  'tiff-value-past-end': 'an XResolution, YResolution or Software value running past the end',
+  'tiff-corrupt-later-page': 'scrambled compressed data in the last page (an LZW code beyond the table, or a reserved deflate block)',
 };
 
 /**
@@ -76,7 +101,31 @@ function damageBase(format: ImageFormat, kind: string): ValidImageConstraints {
   // libtiff (3 of 52 medium and large tiled images decoded by libvips, tiffinfo and the target):
   // small images only, where the damaged tile is the image.
   if (format === 'tiff' && kind === 'bytecount-past-end') return only('tiff');
+  // Damage in the last page, undecodable: LZW or Deflate on a base of two pages or more (MULTI_PAGE_TIFF_DAMAGE).
+  if (format === 'tiff' && kind === 'corrupt-later-page') return only('tiff', { tiff: { compressions: ['lzw', 'deflate'] } }, EVERY_SIZE);
+  // Damage in the last frame: animated GIFs (2 frames or more).
+  if (format === 'gif' && kind === 'corrupt-later-frame') return only('gif', { gif: { families: ['animated'] } }, EVERY_SIZE);
   return only(format, {}, EVERY_SIZE);
+}
+
+/** TIFF kinds on a base of two pages or more: corrupt-later-page damages the last page. */
+const MULTI_PAGE_TIFF_DAMAGE = ['corrupt-later-page'];
+
+function damageKind(format: ImageFormat, kind: string): KindSpec {
+  const spec: KindSpec = { class: 'damaged', kind: `${format}-${kind}`, format, base: damageBase(format, kind), what: `a ${format.toUpperCase()} with ${DAMAGE_WHAT[`${format}-${kind}`] ?? kind}` };
+  if (format === 'tiff' && MULTI_PAGE_TIFF_DAMAGE.includes(kind)) spec.multiPage = true;
+  return spec;
+}
+
+/** The base image recipes of a kind: `s.base`, with at least two pages when `s.multiPage` (TIFF). */
+function baseRecipe(s: KindSpec): fc.Arbitrary<ImageRecipe> {
+  const arb = validImageRecipe(s.base);
+  if (!s.multiPage) return arb;
+  return arb.map((r) => {
+    if (r.format !== 'tiff') return r;
+    const o = { ...tiffOptionsOf(r), pages: Math.max(2, Number(r.options.pages ?? 1)) };
+    return { ...r, variant: tiffVariant(o), options: { ...r.options, pages: o.pages } };
+  });
 }
 
 /**
@@ -95,12 +144,12 @@ export const INVALID_BODY_KINDS: readonly KindSpec[] = [
   { class: 'empty', kind: 'empty', what: 'an empty body' },
   ...FOREIGN_KINDS.map((k): KindSpec => ({ class: 'no-signature', kind: k, what: FOREIGN_WHAT[k] })),
   ...IMAGE_FORMATS.map((f): KindSpec => ({ class: 'incomplete-header', kind: `${f}-incomplete-header`, format: f, base: headerBase(f), what: `a ${f.toUpperCase()} signature with less than a whole header` })),
+  ...JPEG_HEADER_CUTS.map((w): KindSpec => ({ class: 'incomplete-header', kind: `jpeg-${w}`, format: 'jpeg', base: headerBase('jpeg'), what: JPEG_CUT_WHAT[w] })),
   ...IMAGE_FORMATS.flatMap((f) => (['width', 'height', 'both'] as const).map((d): KindSpec => ({
     class: 'zero-dimension', kind: `${f}-zero-${d}`, format: f, base: only(f), what: `a ${f.toUpperCase()} whose header says ${d === 'both' ? 'width and height' : d} 0`,
   }))),
-  ...IMAGE_FORMATS.flatMap((f) => DAMAGE_KINDS[f].map((k): KindSpec => ({
-    class: 'damaged', kind: `${f}-${k}`, format: f, base: damageBase(f, k), what: `a ${f.toUpperCase()} with ${DAMAGE_WHAT[`${f}-${k}`] ?? k}`,
-  }))),
+  ...TIFF_WITHOUT_SIZE.map(([kind, , tag]): KindSpec => ({ class: 'zero-dimension', kind, format: 'tiff', base: only('tiff'), what: `a TIFF whose pages have no ${tag} entry` })),
+  ...IMAGE_FORMATS.flatMap((f) => DAMAGE_KINDS[f].map((k) => damageKind(f, k))),
 ];
 
 export interface InvalidBodyConstraints {
@@ -122,9 +171,9 @@ export function invalidBodyRecipe(constraints: InvalidBodyConstraints = {}): fc.
   if (specs.length === 0) throw new Error('invalidBodyRecipe: no kind allowed');
   const perSpec = (s: KindSpec): fc.Arbitrary<InvalidBodyRecipe> => {
     if (!s.base) return fc.nat().map((seed) => (s.format ? { class: s.class, kind: s.kind, format: s.format, seed } : { class: s.class, kind: s.kind, seed }));
-    const onBase = fc.record({ seed: fc.nat(), base: validImageRecipe(s.base) });
+    const onBase = fc.record({ seed: fc.nat(), base: baseRecipe(s) });
     if (!isPositional(s)) return onBase.map(({ seed, base }) => ({ class: s.class, kind: s.kind, format: s.format, seed, base }));
-    return fc.record({ seed: fc.nat(), base: validImageRecipe(s.base), at: cutPosition }).map(({ seed, base, at }) => ({ class: s.class, kind: s.kind, format: s.format, seed, base, at }));
+    return fc.record({ seed: fc.nat(), base: baseRecipe(s), at: cutPosition }).map(({ seed, base, at }) => ({ class: s.class, kind: s.kind, format: s.format, seed, base, at }));
   };
   const perClass = INVALID_BODY_CLASSES.filter((c) => classes.includes(c))
     .map((c) => specs.filter((s) => s.class === c).map(perSpec))
@@ -162,8 +211,11 @@ export async function renderInvalidBody(recipe: InvalidBodyRecipe): Promise<Gene
     if (!recipe.base || !spec.format) throw new Error(`renderInvalidBody: ${recipe.kind} needs a base image`);
     const base = (await renderImage(recipe.base)).bytes;
     const f = spec.format;
-    if (spec.class === 'incomplete-header') bytes = cutHeader(f, base, rand);
-    else if (spec.class === 'zero-dimension') bytes = zeroDimension(f, base, spec.kind.slice(f.length + 6) as Dimension);
+    if (spec.class === 'incomplete-header') bytes = cutHeader(f, base, rand, JPEG_HEADER_CUTS.find((w) => spec.kind === `jpeg-${w}`));
+    else if (spec.class === 'zero-dimension') {
+      const noSize = TIFF_WITHOUT_SIZE.find(([kind]) => kind === spec.kind);
+      bytes = noSize ? tiffWithoutSize(base, noSize[1]) : zeroDimension(f, base, spec.kind.slice(f.length + 6) as Dimension);
+    }
     else bytes = damage(f, spec.kind.slice(f.length + 1), base, rand, recipe.seed, recipe.at);
   }
   return { recipe, bytes, description: describeInvalidBody(recipe, bytes.length) };
