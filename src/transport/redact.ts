@@ -133,7 +133,30 @@ function replaceAll(s: string, secrets: readonly string[]): string {
       out = out.slice(0, at) + REDACTED + out.slice(at + copiedLength(out, at, secret));
     }
   }
+  // A copy altered inside its head (a tampered credential the suite sent, echoed back) still ends
+  // with the secret's last LEAK_PREFIX characters: from there back, as far as it matches.
+  for (const secret of secrets) {
+    if (secret.length <= LEAK_PREFIX) continue;
+    const tail = secret.slice(-LEAK_PREFIX);
+    for (let at = out.indexOf(tail); at !== -1; at = out.indexOf(tail, at + REDACTED.length)) {
+      const start = at - copiedLengthBack(out, at, secret);
+      out = out.slice(0, start) + REDACTED + out.slice(at + LEAK_PREFIX);
+      at = start;
+    }
+  }
   return out;
+}
+
+/** How many characters before `at` (where the secret's last LEAK_PREFIX characters stand) are a copy of the secret's before them. */
+function copiedLengthBack(text: string, at: number, secret: string): number {
+  const before = secret.length - LEAK_PREFIX;
+  let matched = 0;
+  let misses = 0;
+  for (let n = 1; n <= before && at - n >= 0; n++) {
+    if (text[at - n] === secret[before - n]) matched = n;
+    else if (++misses > LEAK_MISMATCHES) break;
+  }
+  return matched;
 }
 
 /** How far the text at `at` is a copy of `secret` (it starts with the secret's first LEAK_PREFIX characters). */

@@ -16,7 +16,7 @@ import { writeRenderings } from '../../reporters/write.js';
 import { runCommand } from '../../src/cli/run.js';
 import type { Report } from '../../src/report/types.js';
 import { startReferenceTarget } from '../../src/target/server.js';
-import { brokenTargets } from '../broken-targets/catalogue.js';
+import { defaultBehaviour } from '../../src/target/behaviour.js';
 import { conformingReport, embeddedReport, failingReport, incompleteReport, stoppedFailingReport } from '../fixtures/reports.js';
 import { configFor } from '../support/run-against.js';
 
@@ -132,7 +132,8 @@ describe(`every report.html links to nothing outside its folder (runs of seed ${
 
   it('the pages real runs write (and their re-rendering) link only inside their folder, to files that are there', async () => {
     const conforming = await run({}, ['empty-body-rejected']);
-    const failing = await run({ behaviour: brokenTargets['valid-raw-upload']!.behaviour }, ['valid-raw-upload']);
+    // A target that refuses every raw upload: the run fails on its first case, whatever the seed draws.
+    const failing = await run({ behaviour: { validateImage: async (b, type, c) => (type !== undefined ? { ok: false, reason: 'refused' } : defaultBehaviour.validateImage(b, type, c)) } }, ['valid-raw-upload']);
     expect(conforming.report.verdict).toBe('conforms');
     const cx = failing.report.rules.find((r) => r.id === 'valid-raw-upload')?.counterexample;
     expect(cx?.request.body?.file, 'the failing run saved its counterexample body').toBeDefined();

@@ -194,7 +194,7 @@ describe(`no artefact holds a secret (secrets from seed ${SECRET_SEED})`, () => 
         child.on('close', (status) => resolve({ status, stdout, stderr }));
       });
     try {
-      const run = await cli(['run', '--target', target.url, '--person-id', String(target.persons[0]), '--seed', '9', '--runs', '15', '--report-dir', reportDir, '--only', 'bad-credentials-rejected,error-body-shape,response-schema']);
+      const run = await cli(['run', '--target', target.url, '--person-id', String(target.persons[0]), '--seed', '9', '--runs', '40', '--report-dir', reportDir, '--only', 'bad-credentials-rejected,error-body-shape,response-schema']);
       expect(run.status, run.stderr).toBe(1);
       // The target was sent every secret, and echoed them in the binary error bodies: without redaction they would be in the report.
       const wire = seen.join('\n');

@@ -255,6 +255,17 @@ describe('Redactor: cut and altered copies of a secret', () => {
     expect(redactor.text(`a ${three}`)).toBe(`a ${REDACTED}XXXXXXXXXXXX`);
   });
 
+  it('redacts a copy altered inside its first 12 characters from its last 12 back (a tampered session cookie echoed)', () => {
+    const head = `${TICKET.slice(0, 2)}${TICKET[2] === 'X' ? 'Y' : 'X'}${TICKET.slice(3)}`; // one character changed in the head
+    expect(redactor.text(`a ${head} b`)).toBe(`a ${REDACTED} b`);
+    const twoInHead = `${TICKET[0] === 'Q' ? 'R' : 'Q'}${TICKET.slice(1, 5)}${TICKET[5] === 'Q' ? 'R' : 'Q'}${TICKET.slice(6)}`;
+    // The changed first character is left (it is no character of the secret); the rest goes.
+    expect(redactor.text(`<${twoInHead}>`)).toBe(`<${twoInHead[0]}${REDACTED}>`);
+    const threeInHead = `QQQ${TICKET.slice(3, 5)}QQ${TICKET.slice(7)}`;
+    expect(redactor.text(`<${threeInHead}>`).endsWith(`${REDACTED}>`)).toBe(true);
+    expect(redactor.text(`<${threeInHead}>`)).not.toContain(TICKET.slice(-12));
+  });
+
   it('redacts a secret cut short, at the end of a text or inside it, from its first 12 characters on', () => {
     const cut = TICKET.slice(0, 14);
     expect(redactor.text(`you sent SOTicket ${cut}`)).toBe(`you sent SOTicket ${REDACTED}`);
