@@ -25,7 +25,8 @@ import { formatByteSize, IMAGE_FORMATS } from '../images/media-types.js';
 import { mulberry32 } from '../images/prng.js';
 import { tiffOptionsOf, tiffVariant } from '../images/tiff.js';
 import type { GeneratedInvalidBody, ImageFormat, ImageRecipe, InvalidBodyClass, InvalidBodyRecipe } from '../images/types.js';
-import { cutHeader, DAMAGE_KINDS, damage, JPEG_HEADER_CUTS, POSITIONAL_DAMAGE, tiffWithoutSize, zeroDimension, type Dimension, type JpegHeaderCut } from './damage.js';
+import { DAMAGE_KINDS, damage, POSITIONAL_DAMAGE } from './damage.js';
+import { cutHeader, JPEG_HEADER_CUTS, tiffWithoutSize, zeroDimension, type Dimension, type JpegHeaderCut } from './header-surgery.js';
 import { FOREIGN_KINDS, renderForeign, type ForeignKind } from './foreign.js';
 
 const INVALID_BODY_CLASSES: readonly InvalidBodyClass[] = ['empty', 'no-signature', 'incomplete-header', 'zero-dimension', 'damaged'];
