@@ -233,24 +233,15 @@ function sessionVariants(
   ];
 }
 
-/** Every way to send bad credentials, whatever is configured: the variant's name and its headers. */
-function badAuthVariants(model: SpecModel, credentials: readonly Credential[]): [string, fc.Arbitrary<Record<string, string>>][] {
-  const sec = model.security;
-  const { basic, ticket: ticketWord, bearer: bearerWord } = schemeWords(model);
-  const ticketPrefix = examplePrefix(sec.ticket?.example);
-  const bearerPrefix = examplePrefix(sec.bearer?.example);
-  const configured = <S extends Credential['scheme']>(s: S) => credentials.find((c): c is Extract<Credential, { scheme: S }> => c.scheme === s);
+/** The bad Basic credentials: a wrong password, no base64, no colon, junk after valid base64. */
+function badBasicVariants(basic: string, c: Extract<Credential, { scheme: 'basic' }> | undefined): [string, fc.Arbitrary<Record<string, string>>][] {
   const b64 = (s: string) => Buffer.from(s).toString('base64');
   const bad = (variant: string, headers: fc.Arbitrary<Record<string, string>>): [string, fc.Arbitrary<Record<string, string>>] => [variant, headers];
-
-  const variants: [string, fc.Arbitrary<Record<string, string>>][] = [
-    bad('no credentials', fc.constant({})),
-    // A client whose credential came out empty; a server that splits the header at its space fails.
-    bad('no credentials (an empty Authorization header)', fc.constant({ [AUTHORIZATION]: '' })),
+  return [
     bad(
       'wrong password',
       fc.tuple(fc.stringMatching(/^[a-zA-Z0-9]{4,16}$/)).map(([pw]) => {
-        const user = configured('basic')?.user ?? 'conformance';
+        const user = c?.user ?? 'conformance';
         return { [AUTHORIZATION]: `${basic} ${b64(`${user}:wrong-${pw}`)}` };
       }),
     ),
@@ -261,10 +252,26 @@ function badAuthVariants(model: SpecModel, credentials: readonly Credential[]): 
     bad(
       'malformed Basic (valid base64 with junk after it)',
       fc.tuple(fc.stringMatching(/^[a-zA-Z0-9]{4,16}$/), BASE64_JUNK).map(([pw, junk]) => {
-        const c = configured('basic');
         return { [AUTHORIZATION]: `${basic} ${b64(`${c?.user ?? 'conformance'}:${c?.password ?? pw}`)}${junk}` };
       }),
     ),
+  ];
+}
+
+/** Every way to send bad credentials, whatever is configured: the variant's name and its headers. */
+function badAuthVariants(model: SpecModel, credentials: readonly Credential[]): [string, fc.Arbitrary<Record<string, string>>][] {
+  const sec = model.security;
+  const { basic, ticket: ticketWord, bearer: bearerWord } = schemeWords(model);
+  const ticketPrefix = examplePrefix(sec.ticket?.example);
+  const bearerPrefix = examplePrefix(sec.bearer?.example);
+  const configured = <S extends Credential['scheme']>(s: S) => credentials.find((c): c is Extract<Credential, { scheme: S }> => c.scheme === s);
+  const bad = (variant: string, headers: fc.Arbitrary<Record<string, string>>): [string, fc.Arbitrary<Record<string, string>>] => [variant, headers];
+
+  const variants: [string, fc.Arbitrary<Record<string, string>>][] = [
+    bad('no credentials', fc.constant({})),
+    // A client whose credential came out empty; a server that splits the header at its space fails.
+    bad('no credentials (an empty Authorization header)', fc.constant({ [AUTHORIZATION]: '' })),
+    ...badBasicVariants(basic, configured('basic')),
     bad('random ticket', token.map((t) => ({ [AUTHORIZATION]: `${ticketWord} ${ticketPrefix}${t}` }))),
     bad(
       'tampered ticket',

@@ -89,7 +89,13 @@ export function authenticate(headers: IncomingHttpHeaders, ctx: TargetContext): 
     // Stryker disable next-line StringLiteral: a free-text message (the contract fixes no ErrorMessage)
     return refuse('The authentication scheme is not supported.');
   }
-  const session = security.session;
+  return authenticateSession(headers, ctx);
+}
+
+/** A request without Authorization: the session cookie, its XSRF cookie and the X-XSRF-TOKEN header that repeats it. */
+function authenticateSession(headers: IncomingHttpHeaders, ctx: TargetContext): Result<{ scheme: string }> {
+  const creds = ctx.credentials;
+  const session = ctx.model.security.session;
   // Stryker disable next-line StringLiteral,ConditionalExpression: a free-text message (the contract fixes no ErrorMessage); the spec defines a session scheme, so `session` is always set and this branch (for a spec without one) never runs
   if (!session) return refuse('No credentials.');
   const cookies = parseCookies(headerValue(headers, 'cookie'));

@@ -19,25 +19,45 @@ const MALFORMED = {
   message: 'The multipart body is malformed.',
 } as const;
 
+/** busboy for the body's Content-Type, or undefined when it refuses the Content-Type. */
+function newParser(contentType: string, ctx: TargetContext): busboy.Busboy | undefined {
+  try {
+    return busboy({
+      headers: { 'content-type': contentType },
+      // Stryker disable next-line StringLiteral: only parameter values with non-ASCII bytes decode otherwise, and they are neither the spec's ASCII field name (compared whole) nor read (file names)
+      defParamCharset: 'utf8',
+      // latin1 keeps every byte of a part sent without a file name (busboy treats it as a text field).
+      // Stryker disable next-line StringLiteral: an image part without a file name (a text field to busboy): whether the contract's "file in the form field image" takes one it leaves open, and ASP.NET's MultipartFormDataStreamProvider keeps such a part as a string, not a file
+      defCharset: 'latin1',
+      // Stryker disable next-line ObjectLiteral: busboy's defaults differ only for a part without a file name over 1 MiB, over 1000 parts or over 100 header lines in a part: limits the contract does not name
+      limits: { fileSize: ctx.maxBodyBytes, fieldSize: ctx.maxBodyBytes, parts: 1000, headerPairs: 100 },
+    });
+  }
+  // Stryker disable next-line BlockStatement: an empty block returns undefined as well
+  catch {
+    return undefined;
+  }
+}
+
+/** A file part's bytes once it ends; undefined when its stream closes or fails before it ends. */
+function readPart(stream: NodeJS.ReadableStream): Promise<Buffer | undefined> {
+  const chunks: Buffer[] = [];
+  return new Promise((done) => {
+    stream.on('data', (c: Buffer) => chunks.push(c));
+    stream.on('end', () => done(Buffer.concat(chunks)));
+    // Stryker disable next-line StringLiteral,ArrowFunction: a file stream that errors closes too (and one that ends has resolved above), so 'close' and 'error' each make the other redundant
+    stream.on('close', () => done(undefined));
+    // Stryker disable next-line StringLiteral,ArrowFunction: as above
+    stream.on('error', () => done(undefined));
+  });
+}
+
 function fromMultipart(contentType: string, body: Buffer, ctx: TargetContext): Promise<Result<{ bytes: Buffer }>> {
   const field = ctx.model.multipart.field;
   // A promise settles once: the first answer below counts, later ones are ignored.
   return new Promise((settle) => {
-    let bb: busboy.Busboy;
-    try {
-      bb = busboy({
-        headers: { 'content-type': contentType },
-        // Stryker disable next-line StringLiteral: only parameter values with non-ASCII bytes decode otherwise, and they are neither the spec's ASCII field name (compared whole) nor read (file names)
-        defParamCharset: 'utf8',
-        // latin1 keeps every byte of a part sent without a file name (busboy treats it as a text field).
-        // Stryker disable next-line StringLiteral: an image part without a file name (a text field to busboy): whether the contract's "file in the form field image" takes one it leaves open, and ASP.NET's MultipartFormDataStreamProvider keeps such a part as a string, not a file
-        defCharset: 'latin1',
-        // Stryker disable next-line ObjectLiteral: busboy's defaults differ only for a part without a file name over 1 MiB, over 1000 parts or over 100 header lines in a part: limits the contract does not name
-        limits: { fileSize: ctx.maxBodyBytes, fieldSize: ctx.maxBodyBytes, parts: 1000, headerPairs: 100 },
-      });
-    }
-    // Stryker disable next-line BlockStatement: busboy refuses only a boundary holding a control character or DEL, which node:http refuses before (400) in the header; the boundary is passed quoted and without quotes or backslashes
-    catch {
+    const bb = newParser(contentType, ctx);
+    if (!bb) {
       settle(MALFORMED);
       return;
     }
@@ -55,19 +75,10 @@ function fromMultipart(contentType: string, body: Buffer, ctx: TargetContext): P
         stream.resume();
         return;
       }
-      const chunks: Buffer[] = [];
       found = Buffer.alloc(0);
       pending.push(
-        new Promise<void>((done) => {
-          stream.on('data', (c: Buffer) => chunks.push(c));
-          stream.on('end', () => {
-            found = Buffer.concat(chunks);
-            done();
-          });
-          // Stryker disable next-line StringLiteral,ArrowFunction: a file stream that errors closes too (and one that ends has called done above), so 'close' and 'error' each make the other redundant
-          stream.on('close', () => done());
-          // Stryker disable next-line StringLiteral,ArrowFunction: as above
-          stream.on('error', () => done());
+        readPart(stream).then((bytes) => {
+          if (bytes) found = bytes;
         }),
       );
     });

@@ -10,7 +10,7 @@
  * set to 2 (a page of a multi-page document) and PageNumber (297) to (page, pages), as libvips and
  * libtiff write them for a multi-page file.
  */
-import { readTiffStructure, tiffEntryValues, type TiffEntry } from './tiff-structure.js';
+import { readTiffStructure, tiffEntryValues, type TiffEntry, type TiffStructure } from './tiff-structure.js';
 
 const SUB_IFD_TAGS = new Set([330, 34665, 34853, 40965]);
 const DATA_TAGS: readonly (readonly [offsets: number, counts: number])[] = [[273, 279], [324, 325]];
@@ -27,6 +27,45 @@ function entryValue(b: Uint8Array, e: TiffEntry): Uint8Array {
   return b.slice(e.valueAt, e.valueAt + e.byteLength);
 }
 
+/** A page's entries with their values (but its page tags), and its data chunks (strips or tiles) in order. */
+function readPage(b: Uint8Array, ifd: TiffStructure['ifds'][number] | undefined, le: boolean): { entries: OutEntry[]; chunks: { tag: number; data: Uint8Array[] }[] } {
+  if (!ifd) throw new Error('joinTiffPages: a file without an IFD');
+  const entries: OutEntry[] = [];
+  const chunks: { tag: number; data: Uint8Array[] }[] = [];
+  for (const [offTag, countTag] of DATA_TAGS) {
+    const off = ifd.entries.find((e) => e.tag === offTag);
+    const cnt = ifd.entries.find((e) => e.tag === countTag);
+    if (!off || !cnt) continue;
+    const offsets = tiffEntryValues(b, le, off);
+    const counts = tiffEntryValues(b, le, cnt);
+    if (offsets.length !== counts.length) throw new Error(`joinTiffPages: tags ${offTag} and ${countTag} disagree`);
+    chunks.push({ tag: offTag, data: offsets.map((o, k) => b.slice(o, o + counts[k]!)) });
+  }
+  if (chunks.length === 0) throw new Error('joinTiffPages: a page without strips or tiles');
+  for (const e of ifd.entries) {
+    if (SUB_IFD_TAGS.has(e.tag)) throw new Error(`joinTiffPages: sub-IFD tag ${e.tag} not handled`);
+    if (e.tag === 254 || e.tag === 297) continue;
+    entries.push({ tag: e.tag, type: e.type, count: e.count, value: entryValue(b, e) });
+  }
+  return { entries, chunks };
+}
+
+/** An IFD of these entries: a value of more than 4 bytes by its offset (valueAt), the others inline; the next-IFD field left 0. */
+function encodeIfd(all: readonly OutEntry[], valueAt: readonly number[], le: boolean): Uint8Array {
+  const ifd = new Uint8Array(2 + 12 * all.length + 4);
+  const dv = new DataView(ifd.buffer);
+  dv.setUint16(0, all.length, le);
+  all.forEach((e, i) => {
+    const at = 2 + 12 * i;
+    dv.setUint16(at, e.tag, le);
+    dv.setUint16(at + 2, e.type, le);
+    dv.setUint32(at + 4, e.count, le);
+    if (e.value.length > 4) dv.setUint32(at + 8, valueAt[i]!, le);
+    else ifd.set(e.value, at + 8);
+  });
+  return ifd;
+}
+
 /**
  * One classic TIFF (byte order of the inputs, which must agree) holding the first page of each
  * input, in order. Throws for BigTIFF, sub-IFDs, or inputs of different byte orders.
@@ -38,28 +77,7 @@ export function joinTiffPages(files: readonly Uint8Array[]): Uint8Array {
   if (structures.some((s) => s.littleEndian !== le)) throw new Error('joinTiffPages: inputs of different byte orders');
 
   // Each page: its entries with values, and its data chunks (strips or tiles) in order.
-  const pages = files.map((b, p) => {
-    const ifd = structures[p]!.ifds[0];
-    if (!ifd) throw new Error('joinTiffPages: a file without an IFD');
-    const entries: OutEntry[] = [];
-    const chunks: { tag: number; data: Uint8Array[] }[] = [];
-    for (const [offTag, countTag] of DATA_TAGS) {
-      const off = ifd.entries.find((e) => e.tag === offTag);
-      const cnt = ifd.entries.find((e) => e.tag === countTag);
-      if (!off || !cnt) continue;
-      const offsets = tiffEntryValues(b, le, off);
-      const counts = tiffEntryValues(b, le, cnt);
-      if (offsets.length !== counts.length) throw new Error(`joinTiffPages: tags ${offTag} and ${countTag} disagree`);
-      chunks.push({ tag: offTag, data: offsets.map((o, k) => b.slice(o, o + counts[k]!)) });
-    }
-    if (chunks.length === 0) throw new Error('joinTiffPages: a page without strips or tiles');
-    for (const e of ifd.entries) {
-      if (SUB_IFD_TAGS.has(e.tag)) throw new Error(`joinTiffPages: sub-IFD tag ${e.tag} not handled`);
-      if (e.tag === 254 || e.tag === 297) continue;
-      entries.push({ tag: e.tag, type: e.type, count: e.count, value: entryValue(b, e) });
-    }
-    return { entries, chunks };
-  });
+  const pages = files.map((b, p) => readPage(b, structures[p]!.ifds[0], le));
 
   const n = pages.length;
   const parts: Uint8Array[] = [];
@@ -94,17 +112,7 @@ export function joinTiffPages(files: readonly Uint8Array[]): Uint8Array {
     all.sort((a, b) => a.tag - b.tag);
     // Out-of-line values first, then the IFD that points at them.
     const valueAt = all.map((e) => (e.value.length > 4 ? put(e.value) : -1));
-    const ifd = new Uint8Array(2 + 12 * all.length + 4);
-    const dv = new DataView(ifd.buffer);
-    dv.setUint16(0, all.length, le);
-    all.forEach((e, i) => {
-      const at = 2 + 12 * i;
-      dv.setUint16(at, e.tag, le);
-      dv.setUint16(at + 2, e.type, le);
-      dv.setUint32(at + 4, e.count, le);
-      if (e.value.length > 4) dv.setUint32(at + 8, valueAt[i]!, le);
-      else ifd.set(e.value, at + 8);
-    });
+    const ifd = encodeIfd(all, valueAt, le);
     const at = put(ifd);
     ifdOffsets.push(at);
     nextFields.push(at + 2 + 12 * all.length);
