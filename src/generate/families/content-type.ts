@@ -15,7 +15,9 @@ import { contentTypeClasses } from './classes.js';
 function ownType(imageTypes: readonly string[], format: ImageFormat): string {
   const sub = (t: string) => (t.split('/')[1] ?? '').toLowerCase();
   const alias: Record<ImageFormat, string[]> = { png: ['png'], jpeg: ['jpeg', 'jpg'], gif: ['gif'], tiff: ['tiff', 'tif'] };
-  return imageTypes.find((t) => alias[format].includes(sub(t))) ?? imageTypes[0] ?? 'image/png';
+  const type = imageTypes.find((t) => alias[format].includes(sub(t))) ?? imageTypes[0];
+  if (type === undefined) throw new Error('content-type: the spec declares no image media type');
+  return type;
 }
 
 /** A shape of a Content-Type that has no `type/subtype` form: how it is made from a declared `type/subtype`, and how it is recognised. */
