@@ -308,6 +308,27 @@ describe('declared properties are in the bytes', () => {
       expect(Buffer.compare(got, Buffer.from(want)), img.description).toBe(0);
     }
   });
+
+  it('TIFF: a tall page of one row a strip (an IFD block past 20,000 bytes) reads whole, every page, in both byte orders', async () => {
+    // utif2's encode wrote IFDs into a fixed 20,000-byte buffer: a 3-page 1951x2043 RGB file of a row
+    // a strip came out with its strip table and next-IFD links cut (found on a power-target seed).
+    for (const byteOrder of ['II', 'MM'] as const) for (const pagesDiffer of [false, true]) {
+      const options: TiffOptions = { byteOrder, compression: 'none', layout: 'strips', tileSize: 0, rowsPerStrip: 1, channels: 'rgb', pages: 3, predictor: false, ...(pagesDiffer ? { pagesDiffer } : {}) };
+      const r: ImageRecipe = { format: 'tiff', variant: 'tall', width: 5, height: 1300, pixelSeed: 2147483626, options: { ...options } };
+      const img = await renderImage(r);
+      const s = readTiffStructure(img.bytes);
+      expect(s.ifds.length, img.description).toBe(3);
+      const lastIfdEnd = Math.max(...s.ifds.flatMap((i) => i.entries.map((e) => e.valueAt + e.byteLength)));
+      expect(lastIfdEnd, 'the IFDs with their strip tables take more than utif2 could hold').toBeGreaterThan(20_000);
+      for (const [page, size] of tiffPageSizes(r.width, r.height, options).entries()) {
+        const strips = s.ifds[page]!.entries.find((e) => e.tag === 273)!;
+        expect(strips.count, img.description).toBe(size.height);
+        const want = synthPixels8(size.width, size.height, (r.pixelSeed + page * 104729) >>> 0, { channels: 3 });
+        const got = await sharp(img.bytes, { page }).raw().toBuffer();
+        expect(Buffer.compare(got, Buffer.from(want)), `${img.description} page ${page}`).toBe(0);
+      }
+    }
+  });
 });
 
 describe('Debian command-line oracles', () => {

@@ -1,7 +1,7 @@
 /**
  * Reading TIFF structure (header, IFD chain, entries) in either byte order, and turning a file
- * into the other byte order. Used for big-endian compressed/tiled files (sharp writes only 'II')
- * and little-endian utif2 files (utif2 writes only 'MM'), and by the invalid-body damage.
+ * into the other byte order. Used for big-endian compressed/tiled files (sharp writes only 'II'),
+ * by tiff-pages.ts to join pages, and by the invalid-body damage.
  */
 
 const TIFF_TYPE_SIZE: Record<number, number> = { 1: 1, 2: 1, 3: 2, 4: 4, 5: 8, 6: 1, 7: 1, 8: 2, 9: 4, 10: 8, 11: 4, 12: 8, 13: 4 };

@@ -3,10 +3,10 @@
  *
  * | variant                                          | encoder                                   |
  * |--------------------------------------------------|-------------------------------------------|
- * | uncompressed strips, grey/RGB/RGBA, 1..3 pages   | utif2 `encode` (IFDs, 'MM') + our strip layout |
+ * | uncompressed strips, grey/RGB/RGBA, 1..3 pages   | tiff-writer.ts `writeTiff`, either byte order (IFDs first, then the strips) |
  * | LZW / Deflate / PackBits, or tiles, 1..3 pages   | sharp (libtiff, 'II'; raw `pageHeight` for pages) |
- * | the other byte order of either                   | tiff-structure.ts `flipTiffByteOrder` (8-bit samples, so pixel data is unchanged) |
- * | pages of differing sizes (opt-in), uncompressed strips | utif2 `encode` as above, each IFD with its page's size |
+ * | big-endian of the sharp files                    | tiff-structure.ts `flipTiffByteOrder` (8-bit samples, so pixel data is unchanged) |
+ * | pages of differing sizes (opt-in), uncompressed strips | `writeTiff` as above, each IFD with its page's size |
  * | pages of differing sizes (opt-in), the others    | sharp, one page at a time, joined by tiff-pages.ts `joinTiffPages` |
  *
  * Pages that differ in size (page 2 a half-size thumbnail, page 3 another scan height: scanners
@@ -15,11 +15,11 @@
  */
 import fc from 'fast-check';
 import sharp from 'sharp';
-import UTIF from 'utif2';
 import { dimensions, type DimensionConstraints } from './dimensions.js';
 import { synthPixels8 } from './pixels.js';
 import { joinTiffPages } from './tiff-pages.js';
 import { flipTiffByteOrder } from './tiff-structure.js';
+import { tiffEntry, writeTiff, type TiffOutPage } from './tiff-writer.js';
 import type { ImageRecipe } from './types.js';
 
 export type TiffCompression = 'none' | 'lzw' | 'deflate' | 'packbits';
@@ -147,47 +147,27 @@ interface TiffPage {
   pixels: Uint8Array;
 }
 
-/** Uncompressed strips, IFDs written by utif2 (big-endian), pixel data laid out here; each page with its own size. */
-function encodeUncompressedUtif(channels: 1 | 3 | 4, pages: readonly TiffPage[], rowsPerStrip: number): Uint8Array {
-  const makeIfds = (dataStart: number) => {
-    let at = dataStart;
-    return pages.map(({ width, height }, p) => {
-      const rps = rowsPerStrip > 0 ? Math.min(rowsPerStrip, height) : height;
-      const stripCount = Math.ceil(height / rps);
-      const rowBytes = width * channels;
-      const offsets: number[] = [];
-      const counts: number[] = [];
-      for (let s = 0; s < stripCount; s++) {
-        const rows = Math.min(rps, height - s * rps);
-        offsets.push(at);
-        counts.push(rows * rowBytes);
-        at += rows * rowBytes;
-      }
-      // Keys in ascending tag order: utif2 writes them in insertion order and TIFF wants them sorted.
-      const ifd: Record<string, unknown> = {
-        ...(pages.length > 1 ? { t254: [2] } : {}),
-        t256: [width], t257: [height], t258: new Array(channels).fill(8), t259: [1], t262: [channels === 1 ? 1 : 2],
-        t273: offsets, t277: [channels], t278: [rps], t279: counts, t282: [[72, 1]], t283: [[72, 1]], t284: [1], t296: [2],
-        ...(pages.length > 1 ? { t297: [p, pages.length] } : {}),
-        t305: ['person-image-conformance (utif2)'],
-        ...(channels === 4 ? { t338: [2] } : {}),
-      };
-      return ifd;
-    });
-  };
-  // Encode once to learn the size of the IFD block, then again with the real data offsets.
-  const probe = new Uint8Array(UTIF.encode(makeIfds(0x7fffffff) as unknown as UTIF.IFD[]));
-  const dataStart = (probe.length + 1) & ~1;
-  const head = new Uint8Array(UTIF.encode(makeIfds(dataStart) as unknown as UTIF.IFD[]));
-  if (head.length !== probe.length) throw new Error('utif2 IFD size changed between passes');
-  const out = new Uint8Array(dataStart + pages.reduce((n, pg) => n + pg.pixels.length, 0));
-  out.set(head, 0);
-  let at = dataStart;
-  for (const pg of pages) {
-    out.set(pg.pixels, at);
-    at += pg.pixels.length;
-  }
-  return out;
+/**
+ * Uncompressed strips, written whole by tiff-writer.ts in the asked byte order: every IFD (the
+ * tags libtiff writes for such a page, with their types) before the pixel data; each page with its
+ * own size.
+ */
+function encodeUncompressed(channels: 1 | 3 | 4, pages: readonly TiffPage[], rowsPerStrip: number, le: boolean): Uint8Array {
+  const out: TiffOutPage[] = pages.map(({ width, height, pixels }, p) => {
+    const rps = rowsPerStrip > 0 ? Math.min(rowsPerStrip, height) : height;
+    const rowBytes = width * channels;
+    const strips = Array.from({ length: Math.ceil(height / rps) }, (_, s) => pixels.subarray(s * rps * rowBytes, Math.min(height, (s + 1) * rps) * rowBytes));
+    const e = (tag: number, type: 2 | 3 | 4 | 5, values: readonly number[] | string) => tiffEntry(tag, type, values, le);
+    const entries = [
+      e(256, 3, [width]), e(257, 3, [height]), e(258, 3, new Array<number>(channels).fill(8)), e(259, 3, [1]), e(262, 3, [channels === 1 ? 1 : 2]),
+      e(277, 3, [channels]), e(278, 4, [rps]), e(279, 4, strips.map((s) => s.length)), e(282, 5, [72, 1]), e(283, 5, [72, 1]), e(284, 3, [1]), e(296, 3, [2]),
+      e(305, 2, 'person-image-conformance'),
+      ...(pages.length > 1 ? [e(254, 4, [2]), e(297, 3, [p, pages.length])] : []),
+      ...(channels === 4 ? [e(338, 3, [2])] : []),
+    ];
+    return { entries, chunks: [{ tag: 273, data: strips }] };
+  });
+  return writeTiff(out, le, 'ifds-first');
 }
 
 /** One page (or `pageCount` pages of the same size, stacked) by sharp/libtiff, little-endian. */
@@ -210,8 +190,7 @@ export async function renderTiff(recipe: ImageRecipe): Promise<Uint8Array> {
   const pages: TiffPage[] = tiffPageSizes(width, height, o).map((size, p) => ({ ...size, pixels: synthPixels8(size.width, size.height, (pixelSeed + p * 104729) >>> 0, { channels }) }));
 
   if (o.compression === 'none' && o.layout === 'strips') {
-    const mm = encodeUncompressedUtif(channels, pages, o.rowsPerStrip);
-    return o.byteOrder === 'MM' ? mm : flipTiffByteOrder(mm);
+    return encodeUncompressed(channels, pages, o.rowsPerStrip, o.byteOrder === 'II');
   }
 
   const ii = o.pagesDiffer
