@@ -1,8 +1,8 @@
 /** Targets for the verification tests: the reference target, a broken variant, or a rewriting proxy in front of it. */
 import { createServer, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { embeddedCredentials, type OpenTarget } from '../../src/run/target.js';
 import { startReferenceTarget, type ReferenceTargetOptions, type RunningTarget } from '../../src/target/server.js';
+import { listenOnLoopback } from '../support/loopback.js';
 
 function asOpenTarget(running: RunningTarget, baseUrl: string = running.url, close: () => Promise<void> = () => running.close()): OpenTarget {
   const personId = running.persons[0];
@@ -49,12 +49,10 @@ export async function rewritingProxy(rewrite: (req: { method: string; headers: I
       up.end(Buffer.concat(chunks));
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  const baseUrl = `http://127.0.0.1:${port}${upstream.pathname}`;
+  const listening = await listenOnLoopback(server);
+  const baseUrl = `${listening.origin}${upstream.pathname}`;
   const close = async () => {
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await listening.close();
     await running.close();
   };
   return { running, target: asOpenTarget(running, baseUrl, close) };

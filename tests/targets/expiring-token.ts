@@ -12,8 +12,7 @@
  * SO_AUTH_SCHEME (src/run/auth-command.ts).
  */
 import { randomBytes } from 'node:crypto';
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer, type IncomingHttpHeaders } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import type { Credential } from '../../src/config/credentials.js';
 import { embeddedCredentials } from '../../src/run/target.js';
@@ -21,6 +20,7 @@ import { defaultBehaviour as d } from '../../src/target/behaviour.js';
 import { startReferenceTarget } from '../../src/target/server.js';
 import type { Result, TargetBehaviour, TargetContext } from '../../src/target/types.js';
 import type { StartedTarget } from './index.js';
+import { listenOnLoopback, type Listening } from '../support/loopback.js';
 
 const DEFAULT_USES_PER_CREDENTIAL = 40;
 
@@ -126,7 +126,7 @@ export interface ExpiringTokenTarget extends StartedTarget {
 }
 
 /** The token service: `GET /token[?scheme=bearer|soticket]` answers a fresh credential as `SCHEME:CREDENTIAL`. */
-function startTokenService(ledger: CredentialLedger): Promise<Server> {
+function startTokenService(ledger: CredentialLedger): Promise<Listening> {
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://token.invalid');
     req.resume();
@@ -141,7 +141,7 @@ function startTokenService(ledger: CredentialLedger): Promise<Server> {
     }
     res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' }).end(`${scheme}:${ledger.issue(scheme)}\n`);
   });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+  return listenOnLoopback(server);
 }
 
 export interface ExpiringTokenOptions {
@@ -154,7 +154,7 @@ export async function startExpiringTokenTarget(options: ExpiringTokenOptions = {
   const soticket = ledger.issue('soticket');
   const t = await startReferenceTarget({ behaviour: expiringAuthBehaviour(ledger), credentials: { bearer, soticket } });
   const service = await startTokenService(ledger);
-  const tokenUrl = `http://127.0.0.1:${(service.address() as AddressInfo).port}/token`;
+  const tokenUrl = `${service.origin}/token`;
   const all = embeddedCredentials(t);
   // Online-like: the expiring token first (the run reads ImageInfo and restores the image with it), then the ticket.
   const order: Credential['scheme'][] = ['bearer', 'soticket', 'basic', 'session'];
@@ -169,10 +169,7 @@ export async function startExpiringTokenTarget(options: ExpiringTokenOptions = {
     tokenUrl,
     ledger,
     close: async () => {
-      await new Promise<void>((resolve) => {
-        service.close(() => resolve());
-        service.closeAllConnections();
-      });
+      await service.close();
       await t.close();
     },
   };

@@ -13,7 +13,6 @@
  *   thumbnails are made).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { request } from 'undici';
 import { defaultBehaviour as d } from '../../src/target/behaviour.js';
@@ -21,6 +20,7 @@ import { embeddedCredentials } from '../../src/run/target.js';
 import { startReferenceTarget } from '../../src/target/server.js';
 import type { TargetBehaviour } from '../../src/target/types.js';
 import type { StartedTarget } from './index.js';
+import { listenOnLoopback } from '../support/loopback.js';
 
 /** The challenges IIS sends on a 401 with Windows and Basic authentication switched on. */
 export const IIS_CHALLENGES: readonly string[] = ['Negotiate', 'NTLM', 'Basic realm="SuperOffice"'];
@@ -98,18 +98,14 @@ export async function startIisTarget(options: IisOptions = {}): Promise<StartedT
     res.on('error', () => undefined);
     relay(upstream.origin, req, res, saveDelayMs, counts).catch(() => res.destroy());
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const listening = await listenOnLoopback(server);
   return {
-    url: `http://127.0.0.1:${port}${upstream.pathname}`,
+    url: `${listening.origin}${upstream.pathname}`,
     credentials: embeddedCredentials(t),
     persons: t.persons,
     exercised: () => ({ '401s with IIS challenges': counts.challenged, 'saves held': counts.slowSaves }),
     close: async () => {
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
+      await listening.close();
       await t.close();
     },
   };

@@ -5,13 +5,13 @@
  * `startThrottlingProxy`) a 429 with Retry-After now and then.
  */
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import sharp from 'sharp';
 import { defaultBehaviour as d } from '../../src/target/behaviour.js';
 import { sniffImageFormat as sniffFormat } from '../../src/generate/images/media-types.js';
 import type { TargetBehaviour } from '../../src/target/types.js';
 import { forwardTo } from '../support/forward.js';
 import { wholeHeader } from '../support/whole-header.js';
+import { listenOnLoopback } from '../support/loopback.js';
 
 export const lenientBehaviour: Partial<TargetBehaviour> = {
   authenticate: (h, c) => {
@@ -60,11 +60,6 @@ export async function startThrottlingProxy(targetUrl: string, every = 15): Promi
     }
     forward(req, res);
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}${target.pathname}`,
-    throttled: () => throttled,
-    close: () => new Promise<void>((r) => { server.close(() => r()); server.closeAllConnections(); }),
-  };
+  const listening = await listenOnLoopback(server);
+  return { url: `${listening.origin}${target.pathname}`, throttled: () => throttled, close: listening.close };
 }

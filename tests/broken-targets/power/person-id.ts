@@ -7,12 +7,12 @@
  * before it that reads the request-target as it arrives.
  */
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { personPath } from '../../../src/spec/model.js';
 import { loadSpec } from '../../../src/spec/load.js';
 import { pathTemplatePattern } from '../../../src/spec/paths.js';
 import { forwardTo } from '../../support/forward.js';
 import type { PowerTarget } from './types.js';
+import { listenOnLoopback } from '../../support/loopback.js';
 
 /** What the front makes of a person segment: the segment to hand on, or its own answer. */
 type SegmentVerdict = { segment: string } | { status: number; message: string };
@@ -54,16 +54,8 @@ async function front(targetUrl: string, verdict: (segment: string) => SegmentVer
     }
     forward(req, res);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}${target.pathname}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  };
+  const listening = await listenOnLoopback(server);
+  return { url: `${listening.origin}${target.pathname}`, close: listening.close };
 }
 
 export const personIdTargets: PowerTarget[] = [
