@@ -136,8 +136,10 @@ function replaceAll(s: string, secrets: readonly string[]): string {
   // A copy altered inside its head (a tampered credential the suite sent, echoed back) still ends
   // with the secret's last LEAK_PREFIX characters: from there back, as far as it matches.
   for (const secret of secrets) {
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: a secret of at most 12 characters is its own tail, and the first loop left no copy of it
     if (secret.length <= LEAK_PREFIX) continue;
     const tail = secret.slice(-LEAK_PREFIX);
+    // Stryker disable next-line ArithmeticOperator: every copy before `at` is redacted already, so searching on from before it finds the same next copy
     for (let at = out.indexOf(tail); at !== -1; at = out.indexOf(tail, at + REDACTED.length)) {
       const start = at - copiedLengthBack(out, at, secret);
       out = out.slice(0, start) + REDACTED + out.slice(at + LEAK_PREFIX);
@@ -152,6 +154,7 @@ function copiedLengthBack(text: string, at: number, secret: string): number {
   const before = secret.length - LEAK_PREFIX;
   let matched = 0;
   let misses = 0;
+  // Stryker disable next-line LogicalOperator,ConditionalExpression,ArithmeticOperator: past the text's start or the secret's (one, not both) every comparison is a miss, so the miss limit ends the walk with the same length
   for (let n = 1; n <= before && at - n >= 0; n++) {
     if (text[at - n] === secret[before - n]) matched = n;
     else if (++misses > LEAK_MISMATCHES) break;

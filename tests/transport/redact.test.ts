@@ -266,6 +266,16 @@ describe('Redactor: cut and altered copies of a secret', () => {
     expect(redactor.text(`<${threeInHead}>`)).not.toContain(TICKET.slice(-12));
   });
 
+  it('walks back from the last 12 characters through at most two changed ones, to the first character of the text', () => {
+    const changed = (at: readonly number[]) => [...TICKET].map((c, i) => (at.includes(i) ? '#' : c)).join('');
+    // The whole text a copy, changed inside its head: redacted whole, its first character too.
+    expect(redactor.text(changed([5]))).toBe(REDACTED);
+    // Two changed, the characters before them copies: the walk goes on past both.
+    expect(redactor.text(`<${changed([3, 5])}>`)).toBe(`<${REDACTED}>`);
+    // A third changed one ends the walk: what stands before it stays, even where it matches again.
+    expect(redactor.text(`<${changed([1, 2, 3, 4, 5])}>`)).toBe(`<${TICKET[0]}#####${REDACTED}>`);
+  });
+
   it('redacts a secret cut short, at the end of a text or inside it, from its first 12 characters on', () => {
     const cut = TICKET.slice(0, 14);
     expect(redactor.text(`you sent SOTicket ${cut}`)).toBe(`you sent SOTicket ${REDACTED}`);
