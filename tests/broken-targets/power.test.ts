@@ -1,15 +1,16 @@
 /**
  * Power does not depend on the seed: each power target (a server that mishandles exactly one value
- * class) is caught by its rule in a default run, on two random seeds here (printed in the test
- * names); `npx tsx tests/broken-targets/power-seeds.ts` runs twenty or more.
+ * class) is caught by its rule in a default run, on a random seed here and on another in
+ * power-another-seed.test.ts (two files, so that two workers share them; seeds printed in the
+ * test names); `npx tsx tests/broken-targets/power-seeds.ts` runs twenty or more.
  */
 import { describe, expect, it } from 'vitest';
 import { families } from '../../src/generate/families/index.js';
 import { embeddedCredentials } from '../../src/run/target.js';
 import { loadSpec } from '../../src/spec/load.js';
 import { startReferenceTarget } from '../../src/target/server.js';
+import { itCatchesEveryPowerTargetOnARandomSeed } from './power/each-target.js';
 import { powerTargets } from './power/index.js';
-import { runPowerTarget } from './power/run.js';
 
 describe('power targets', () => {
   it('each names a value class the families declare, and names are unique', async () => {
@@ -24,13 +25,5 @@ describe('power targets', () => {
     }
   });
 
-  for (const target of powerTargets) {
-    for (const seed of [Math.floor(Math.random() * 2 ** 31), Math.floor(Math.random() * 2 ** 31)]) {
-      it(`${target.name}: caught by ${target.caughtBy} (seed ${seed})`, async () => {
-        const outcome = await runPowerTarget(target, seed);
-        expect(outcome.classCases, 'the class was sent').toBeGreaterThan(0);
-        expect(outcome.caught, `${target.caughtBy} is ${outcome.status}`).toBe(true);
-      });
-    }
-  }
+  itCatchesEveryPowerTargetOnARandomSeed();
 });

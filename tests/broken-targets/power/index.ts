@@ -1,7 +1,8 @@
 /**
  * The power targets: each mishandles exactly one value class a family declares, and a default run
- * must catch it by its rule on every seed (tests/broken-targets/power.test.ts runs a sample of
- * seeds, tests/broken-targets/power-seeds.ts twenty or more).
+ * must catch it by its rule on every seed (tests/broken-targets/power.test.ts and
+ * power-another-seed.test.ts run a random seed each, tests/broken-targets/power-seeds.ts twenty or
+ * more).
  */
 import { authTargets } from './auth.js';
 import { bodyTargets } from './bodies.js';
