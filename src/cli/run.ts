@@ -9,6 +9,7 @@ import { baselineSummary } from '../run/baseline.js';
 import { runConformance, type EngineOptions } from '../run/engine.js';
 import { isLoopbackUrl } from '../run/loopback.js';
 import { silentProgress, terminalProgress } from '../run/progress.js';
+import { abortOnSignals } from './abort-on-signals.js';
 
 /** 0 conforms, 1 does not conform, 2 incomplete (130 when a signal stopped it). */
 function exitCodeOf(report: Pick<Report, 'verdict' | 'stop'>): number {
@@ -63,18 +64,11 @@ export async function runCommand(config: RunConfig, out: NodeJS.WritableStream =
     return ExitCode.conforms;
   }
   await assertWritableDir(config.reportDir);
-  const controller = new AbortController();
-  const onSignal = (signal: NodeJS.Signals) => {
-    if (controller.signal.aborted) return;
-    process.stderr.write(`\n${signal}: stopping; the person's image is being restored…\n`);
-    controller.abort(signal);
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  const interrupt = abortOnSignals();
   try {
     const progress = config.progress ? terminalProgress() : silentProgress;
     progress.note(`person-image-conformance: seed ${config.seed}, ${config.runs} cases per family${config.target ? `, target ${config.target}` : ', embedded reference target'}`);
-    const report = await runConformance(config, { ...engine, progress, signal: controller.signal });
+    const report = await runConformance(config, { ...engine, progress, signal: interrupt.signal });
     const files = await writeReports(report, config.reportDir);
     // `--har`: the counterexamples' exchanges, from the report (`--har all` streamed every exchange during the run).
     if (config.har === 'counterexamples') await writeCounterexampleHar(report, config.reportDir);
@@ -86,10 +80,9 @@ export async function runCommand(config: RunConfig, out: NodeJS.WritableStream =
     return exitCodeOf(report);
   } catch (e) {
     // A signal that came before the run could start (the pre-flight) still exits 130.
-    if (controller.signal.aborted && !(e instanceof InterruptedError)) throw new InterruptedError(String(controller.signal.reason));
+    if (interrupt.signal.aborted && !(e instanceof InterruptedError)) throw new InterruptedError(String(interrupt.signal.reason));
     throw e;
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    interrupt.release();
   }
 }

@@ -2,12 +2,12 @@
  * The report of `verify-pact --report-dir DIR`: report.json in the same schema as a run's, with no
  * rules (none were run) and the `pact` section, so report.html, junit.xml and the report command
  * read it as they read a run's. The verdict is the pacts': `does-not-conform` when one does not
- * hold, else `conforms`. Credentials that a target echoed into a message are redacted.
+ * hold, else `conforms` (`incomplete` when it was stopped before its end). Credentials that a target echoed into a message are redacted.
  */
 import type { RunConfig } from '../config/run-config.js';
 import { secretsOf } from '../config/credentials.js';
 import { computeVerdict } from '../report/merge.js';
-import type { ImageRestore, PactResult, Report } from '../report/types.js';
+import type { ImageRestore, PactResult, Report, RunStop } from '../report/types.js';
 import type { OpenTarget } from '../run/target.js';
 import { LatencyHistogram } from '../run/latency.js';
 import type { LoadedSpec } from '../spec/load.js';
@@ -25,6 +25,8 @@ export interface VerifyPactRun {
   durationMs: number;
   /** The suite's own requests (the image's save and restore); the verifier's are counted as interactions. */
   ownRequests: number;
+  /** Verification stopped before its end (Ctrl-C): `results` holds the pacts verified before it. */
+  stop?: RunStop;
 }
 
 function redactedPacts(results: PactResult[], redactor: Redactor): PactResult[] {
@@ -48,7 +50,7 @@ export function verifyPactReport(run: VerifyPactRun): Report {
   return {
     schemaVersion: 1,
     tool: { name: toolName, version: toolVersion },
-    verdict: computeVerdict([], pact),
+    verdict: computeVerdict([], pact, run.stop !== undefined),
     spec: { file: spec.path.split('/').slice(-2).join('/'), sha256: spec.sha256 },
     seed: config.seed,
     target: { url: target.baseUrl, embedded: target.embedded },
@@ -68,6 +70,7 @@ export function verifyPactReport(run: VerifyPactRun): Report {
     coverage: {},
     latency: new LatencyHistogram().summary(),
     pact,
+    ...(run.stop ? { stop: { ...run.stop, reason: redactor.text(run.stop.reason) } } : {}),
     ...(run.restore ? { restore: { ...run.restore, message: redactor.text(run.restore.message) } } : {}),
     notes: ['verify-pact: Pact verification only, no conformance rules were run', ...run.notes.map((n) => redactor.text(n))],
   };

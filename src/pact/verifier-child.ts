@@ -49,5 +49,8 @@ process.once('message', (job: VerifierJob) => {
     },
   );
 });
+// Ctrl-C reaches the whole process group: the parent decides (it stops this process, then restores
+// the person's image), so an interrupt is no reason to die here first.
+process.on('SIGINT', () => undefined);
 // The run went away (or stopped listening): nothing is left to verify for.
 process.once('disconnect', () => process.exit(0));

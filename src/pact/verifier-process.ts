@@ -4,7 +4,7 @@
  * and the same report comes back in the verifier's JSON. Its stderr is kept for the line that
  * says why it died. The promise settles only once the child has exited, so nothing outlives it.
  */
-import { PactError } from '../errors.js';
+import { InterruptedError, PactError } from '../errors.js';
 import { forkSibling } from '../fork-child.js';
 import type { VerifierJob, VerifierMessage } from './verifier-protocol.js';
 
@@ -15,9 +15,10 @@ function lastLine(text: string): string {
 
 /**
  * Verifies `job` in a child process. `onMessage` gets each warning and result in order; an error
- * it throws stops the child and rejects. A child that dies before it is done rejects with a PactError.
+ * it throws stops the child and rejects. A child that dies before it is done rejects with a PactError;
+ * `signal` aborted stops the child and rejects with an InterruptedError (once the child has exited).
  */
-export function runVerifierProcess(job: VerifierJob, onMessage: (m: Exclude<VerifierMessage, { kind: 'done' }>) => void): Promise<void> {
+export function runVerifierProcess(job: VerifierJob, onMessage: (m: Exclude<VerifierMessage, { kind: 'done' }>) => void, signal?: AbortSignal): Promise<void> {
   const child = forkSibling(import.meta.url, 'verifier-child');
   let stderr = '';
   child.stderr?.setEncoding('utf8').on('data', (d: string) => (stderr = (stderr + d).slice(-4096)));
@@ -31,8 +32,11 @@ export function runVerifierProcess(job: VerifierJob, onMessage: (m: Exclude<Veri
       child.kill();
     };
     // Settled once the child has exited and its channel is drained (its last messages are read before 'disconnect').
+    const onAbort = () => stop(new InterruptedError(String(signal?.reason ?? 'an abort')));
+    signal?.addEventListener('abort', onAbort, { once: true });
     const settle = () => {
       if (exit === undefined || !disconnected) return;
+      signal?.removeEventListener('abort', onAbort);
       if (failure) reject(failure);
       else if (done) resolve();
       else reject(new PactError(`the Pact verifier stopped before it was done (${exit})${lastLine(stderr)}`));
@@ -63,5 +67,6 @@ export function runVerifierProcess(job: VerifierJob, onMessage: (m: Exclude<Veri
       settle();
     });
     child.send(job);
+    if (signal?.aborted) onAbort();
   });
 }

@@ -10,7 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import { stripVTControlCharacters } from 'node:util';
 import type { Credential } from '../config/credentials.js';
-import { ConfigError, ConnectivityError, PactError } from '../errors.js';
+import { ConfigError, ConnectivityError, InterruptedError, PactError } from '../errors.js';
 import type { ImageRestore, PactInteractionResult, PactResult } from '../report/types.js';
 import type { OpenTarget } from '../run/target.js';
 import type { SpecModel } from '../spec/model.js';
@@ -43,6 +43,11 @@ export interface VerifyPactsOptions {
   onNote?: (note: string) => void;
   /** The run's target session, for the image's save and restore. */
   session?: TargetSession;
+  /**
+   * Aborted (Ctrl-C): the verifier's child is stopped, the image restored, and the promise rejects
+   * with an InterruptedError.
+   */
+  signal?: AbortSignal;
 }
 
 /** What the native verifier reports (pactffi_verifier_json). */
@@ -150,7 +155,7 @@ async function verifyInChild(job: VerifierJob, pacts: Map<string, PactDocument |
     const result = toPactResult(m.file, pacts.get(m.file), json ?? {});
     results.push(result);
     opts.onResult?.(result);
-  });
+  }, opts.signal);
   return results;
 }
 
@@ -164,6 +169,8 @@ async function verifyWith(session: TargetSession, target: OpenTarget, model: Spe
   const job = verifierJob(target, model, files, personId, opts);
   const imageCtx: ImageSessionContext = { session, model, headers: authHeaders(model, credential, target.appToken) };
   const snapshot: ImageSnapshot = await snapshotImage(imageCtx, personId);
+  // Stopped while the image was read: nothing changed yet, nothing to put back.
+  if (opts.signal?.aborted) throw new InterruptedError(String(opts.signal.reason));
   opts.onNote?.(`person ${personId}'s image saved before verification${snapshot.image ? ` (${snapshot.image.bytes.length} bytes)` : ' (none)'}`);
   let failed = true;
   try {
