@@ -8,7 +8,7 @@ import { assertChecksMatchRules } from '../checks/index.js';
 import { checkContext } from '../checks/validators.js';
 import { secretsOf, type Credential } from '../config/credentials.js';
 import type { RunConfig } from '../config/run-config.js';
-import { CredentialExpiredError, TargetUnrecoverableError, UsageError } from '../errors.js';
+import { CredentialExpiredError, InterruptedError, TargetUnrecoverableError, UsageError } from '../errors.js';
 import type { BuildContext } from '../generate/build.js';
 import { inThreadBuilder, workerBuilder } from '../generate/case-builder.js';
 import type { Family } from '../generate/families/index.js';
@@ -206,12 +206,26 @@ async function judgeTarget(run: OpenRun, all: Family[], keep: (snapshot: ImageSn
   await runFamilies(s, all);
   noteWhatHappened(run);
   if (config.pact === undefined || s.stop) return undefined;
-  s.progress.note(`  verifying the pacts of ${config.pact}`);
+  return verifyRunPacts(s, config.pact);
+}
+
+/** `run --pact`: the pacts verified after the rules; a signal meanwhile is the run's stop (the pacts verified before it kept). */
+async function verifyRunPacts(s: RunState, pacts: string): Promise<PactResult[]> {
+  s.progress.note(`  verifying the pacts of ${pacts}`);
   const onNote = (n: string) => s.notes.push(s.redactor.text(n));
   // The verifier's own report goes with the progress lines (stderr), plain unless on a terminal without NO_COLOR.
-  const report = config.progress ? { report: process.stderr } : {};
-  const pact = await verifyPacts({ ...target, credentials: keeper.all() }, model, pactSources(config.pact), { session, timeoutMs: config.timeoutMs, onNote, ...report });
-  for (const p of pact) s.progress.note(`  pact ${p.file}: ${p.status === 'pass' ? 'holds' : 'does not hold'}`);
+  const report = s.config.progress ? { report: process.stderr } : {};
+  const pact: PactResult[] = [];
+  const onResult = (p: PactResult) => {
+    pact.push(p);
+    s.progress.note(`  pact ${p.file}: ${p.status === 'pass' ? 'holds' : 'does not hold'}`);
+  };
+  try {
+    await verifyPacts({ ...s.target, credentials: s.exec.credentials.all() }, s.exec.model, pactSources(pacts), { session: s.exec.session, timeoutMs: s.config.timeoutMs, onNote, onResult, ...(s.signal ? { signal: s.signal } : {}), ...report });
+  } catch (e) {
+    if (!(e instanceof InterruptedError)) throw e;
+    s.stop = { kind: 'interrupted', reason: e.message, afterRequests: s.exec.session.requestCount };
+  }
   return pact;
 }
 
