@@ -2,7 +2,8 @@
  * The report of `verify-pact --report-dir DIR`: report.json in the same schema as a run's, with no
  * rules (none were run) and the `pact` section, so report.html, junit.xml and the report command
  * read it as they read a run's. The verdict is the pacts': `does-not-conform` when one does not
- * hold, else `conforms` (`incomplete` when it was stopped before its end). Credentials that a target echoed into a message are redacted.
+ * hold, else `conforms` (`incomplete` when it was stopped before its end). Credentials that a
+ * target echoed into a message are redacted.
  */
 import type { RunConfig } from '../config/run-config.js';
 import { secretsOf } from '../config/credentials.js';
