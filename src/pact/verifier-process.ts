@@ -8,8 +8,17 @@ import { InterruptedError, PactError } from '../errors.js';
 import { forkSibling } from '../fork-child.js';
 import type { VerifierJob, VerifierMessage } from './verifier-protocol.js';
 
-function lastLine(text: string): string {
-  const line = text.trim().split('\n').at(-1)?.trim();
+/**
+ * Why the child died, from its stderr: the message of the last error it printed (with its code,
+ * e.g. "Error: socket hang up (ECONNRESET)"), else its last line that is not Node's version
+ * banner; '' when it printed nothing. An uncaught error ends with the banner ("Node.js v20.20.2"),
+ * which says nothing of the cause.
+ */
+export function verifierDeathCause(stderr: string): string {
+  const lines = stderr.split('\n').map((l) => l.trim()).filter((l) => l !== '' && !/^Node\.js v\d/.test(l));
+  const error = lines.findLast((l) => /^[\w.]*(Error|Exception)\b[^:]*:/.test(l));
+  const code = /\bcode: '([^']+)'/.exec(stderr)?.[1];
+  const line = error ? `${error}${code && !error.includes(code) ? ` (${code})` : ''}` : lines.at(-1);
   return line ? `: ${line}` : '';
 }
 
@@ -39,7 +48,7 @@ export function runVerifierProcess(job: VerifierJob, onMessage: (m: Exclude<Veri
       signal?.removeEventListener('abort', onAbort);
       if (failure) reject(failure);
       else if (done) resolve();
-      else reject(new PactError(`the Pact verifier stopped before it was done (${exit})${lastLine(stderr)}`));
+      else reject(new PactError(`the Pact verifier stopped before it was done (${exit})${verifierDeathCause(stderr)}`));
     };
     child.on('message', (m: VerifierMessage) => {
       if (failure) return;
