@@ -223,8 +223,9 @@ async function verifyRunPacts(s: RunState, pacts: string): Promise<PactResult[]>
   try {
     await verifyPacts({ ...s.target, credentials: s.exec.credentials.all() }, s.exec.model, pactSources(pacts), { session: s.exec.session, timeoutMs: s.config.timeoutMs, onNote, onResult, ...(s.signal ? { signal: s.signal } : {}), ...report });
   } catch (e) {
-    if (!(e instanceof InterruptedError)) throw e;
-    s.stop = { kind: 'interrupted', reason: e.message, afterRequests: s.exec.session.requestCount };
+    // After a signal, whatever ended verification (a SIGTERM to the process group also ends the verifier's child) is the stop.
+    if (!(e instanceof InterruptedError) && !s.signal?.aborted) throw e;
+    s.stop = { kind: 'interrupted', reason: `interrupted by ${String(s.signal?.reason ?? 'a signal')}`, afterRequests: s.exec.session.requestCount };
   }
   return pact;
 }

@@ -57,17 +57,17 @@ interface Stopped {
 
 /**
  * Runs the CLI with `args` against the target; once `holdFrom(stderr)` holds, the target holds the
- * next upload, and when it has one the signal goes (SIGINT to the process group, SIGTERM to the
- * CLI alone); the held upload is then refused.
+ * next upload, and when it has one the signal goes (to the process group, by default for SIGINT,
+ * or to the CLI alone); the held upload is then refused.
  */
-async function stopped(args: string[], signal: 'SIGINT' | 'SIGTERM', holdFrom: (stderr: string) => boolean): Promise<Stopped> {
+async function stopped(args: string[], signal: 'SIGINT' | 'SIGTERM', holdFrom: (stderr: string) => boolean, toGroup = signal === 'SIGINT'): Promise<Stopped> {
   const c = t.credentials.basic;
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('SO_')));
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args, '--target', t.url], {
     cwd: process.cwd(),
     env: { ...env, SO_AUTH: `basic:${c.user}:${c.password}` },
     stdio: ['ignore', 'pipe', 'pipe'],
-    detached: signal === 'SIGINT', // a process group of its own, for the Ctrl-C
+    detached: toGroup, // a process group of its own, for a signal to the group (Ctrl-C, a job's cancellation)
   });
   running.add(child);
   let signalled = false;
@@ -84,8 +84,8 @@ async function stopped(args: string[], signal: 'SIGINT' | 'SIGTERM', holdFrom: (
   while (held.length === 0 && child.exitCode === null) await sleep(10);
   expect(held.length, `${stdout}\n${stderr}`).toBeGreaterThan(0);
   signalled = true;
-  if (signal === 'SIGINT') process.kill(-child.pid!, 'SIGINT');
-  else child.kill('SIGTERM');
+  if (toGroup) process.kill(-child.pid!, signal);
+  else child.kill(signal);
   holding = false;
   releaseHeld();
   const code = await exited;
@@ -125,23 +125,25 @@ describe('pact verification stopped by a signal', () => {
     }, 120_000);
   }
 
-  it('run --pact, SIGINT to the process group while the pacts are verified: the run stops there, restores, reports, exits 130', async () => {
-    const person = t.persons[2] ?? t.persons[0]!;
-    const own = await ownImage();
-    await setImage(t, person, own);
-    const reportDir = mkdtempSync(join(tmpdir(), 'pic-vps-'));
-    holding = false; // the run's own uploads pass; the verifier's first is held
-    try {
-      const { code, stdout, stderr } = await stopped(['run', '--pact', contractsDir, '--person-id', String(person), '--runs', '1', '--report-dir', reportDir], 'SIGINT', (e) => e.includes('verifying the pacts of'));
-      expect(code, `${stdout}\n${stderr}`).toBe(130);
-      expect(stderr).toMatch(/SIGINT: stopping; the person's image is being restored/);
-      expect(stderr).not.toMatch(/\n\s+at /);
-      expect(stdout).toMatch(/verdict: incomplete[^\n]*\nstopped early: interrupted by SIGINT/);
-      expectStoppedReports(reportDir);
-    } finally {
-      rmSync(reportDir, { recursive: true, force: true });
-    }
-    const after = await imageState(t, person);
-    expect(after.bytes.equals(own), 'the image is the one before the run').toBe(true);
-  }, 180_000);
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    it(`run --pact, ${signal} to the process group while the pacts are verified: the run stops there, restores, reports, exits 130`, async () => {
+      const person = t.persons[2] ?? t.persons[0]!;
+      const own = await ownImage();
+      await setImage(t, person, own);
+      const reportDir = mkdtempSync(join(tmpdir(), 'pic-vps-'));
+      holding = false; // the run's own uploads pass; the verifier's first is held
+      try {
+        const { code, stdout, stderr } = await stopped(['run', '--pact', contractsDir, '--person-id', String(person), '--runs', '1', '--report-dir', reportDir], signal, (e) => e.includes('verifying the pacts of'), true);
+        expect(code, `${stdout}\n${stderr}`).toBe(130);
+        expect(stderr).toMatch(new RegExp(`${signal}: stopping; the person's image is being restored`));
+        expect(stderr).not.toMatch(/\n\s+at /);
+        expect(stdout).toMatch(new RegExp(`verdict: incomplete[^\n]*\nstopped early: interrupted by ${signal}`));
+        expectStoppedReports(reportDir);
+      } finally {
+        rmSync(reportDir, { recursive: true, force: true });
+      }
+      const after = await imageState(t, person);
+      expect(after.bytes.equals(own), 'the image is the one before the run').toBe(true);
+    }, 180_000);
+  }
 });
