@@ -33,6 +33,8 @@ export interface TiffRecipeConstraints extends DimensionConstraints {
   byteOrders?: readonly ('II' | 'MM')[];
   /** Most pages; default 3. */
   maxPages?: number;
+  /** Fewest pages; default 1 (a damage in the last page asks for 2). Wins over the pixel cap. */
+  minPages?: number;
   /** Allow multi-page files whose pages differ in size; default false. */
   pagesDiffer?: boolean;
 }
@@ -91,6 +93,8 @@ export function tiffRecipe(constraints: TiffRecipeConstraints = {}): fc.Arbitrar
   const orders = constraints.byteOrders ?? ['II', 'MM'];
   if (compressions.length === 0 || layouts.length === 0 || orders.length === 0) throw new Error('tiffRecipe: empty choice');
   const maxPages = Math.max(1, constraints.maxPages ?? 3);
+  const minPages = Math.max(1, constraints.minPages ?? 1);
+  if (minPages > maxPages) throw new Error(`tiffRecipe: minPages ${minPages} over maxPages ${maxPages}`);
   const options = fc.record({
     byteOrder: fc.constantFrom(...orders),
     compression: fc.constantFrom(...compressions),
@@ -109,7 +113,7 @@ export function tiffRecipe(constraints: TiffRecipeConstraints = {}): fc.Arbitrar
   return record.map((drawn): ImageRecipe => {
     const { size, options, pixelSeed } = drawn;
     const wantsDiffer = 'differ' in drawn && drawn.differ;
-    const pages = Math.max(1, Math.min(wantsDiffer ? Math.max(2, options.pages) : options.pages, Math.floor(12_000_000 / (size.width * size.height))));
+    const pages = Math.max(minPages, Math.min(wantsDiffer ? Math.max(2, options.pages) : options.pages, Math.floor(12_000_000 / (size.width * size.height))));
     const o: TiffOptions = {
       ...options,
       // Normalise options that do not apply, so the variant name says what the file holds.

@@ -23,8 +23,7 @@ import fc from 'fast-check';
 import { describeImage, renderImage, validImageRecipe, type ValidImageConstraints } from '../images/valid-image.js';
 import { formatByteSize, IMAGE_FORMATS } from '../images/media-types.js';
 import { mulberry32 } from '../images/prng.js';
-import { tiffOptionsOf, tiffVariant } from '../images/tiff.js';
-import type { GeneratedInvalidBody, ImageFormat, ImageRecipe, InvalidBodyClass, InvalidBodyRecipe } from '../images/types.js';
+import type { GeneratedInvalidBody, ImageFormat, InvalidBodyClass, InvalidBodyRecipe } from '../images/types.js';
 import { DAMAGE_KINDS, damage, POSITIONAL_DAMAGE } from './damage.js';
 import { cutHeader, JPEG_HEADER_CUTS, tiffWithoutSize, zeroDimension, type Dimension, type JpegHeaderCut } from './header-surgery.js';
 import { FOREIGN_KINDS, renderForeign, type ForeignKind } from './foreign.js';
@@ -37,8 +36,6 @@ interface KindSpec {
   format?: ImageFormat;
   /** Constraints of the base image, when the body is built on one. */
   base?: ValidImageConstraints;
-  /** The base has at least two pages (TIFF; GIF bases ask for animated ones): the damage is past the first page. */
-  multiPage?: boolean;
   what: string;
 }
 
@@ -102,31 +99,15 @@ function damageBase(format: ImageFormat, kind: string): ValidImageConstraints {
   // libtiff (3 of 52 medium and large tiled images decoded by libvips, tiffinfo and the target):
   // small images only, where the damaged tile is the image.
   if (format === 'tiff' && kind === 'bytecount-past-end') return only('tiff');
-  // Damage in the last page, undecodable: LZW or Deflate on a base of two pages or more (MULTI_PAGE_TIFF_DAMAGE).
-  if (format === 'tiff' && kind === 'corrupt-later-page') return only('tiff', { tiff: { compressions: ['lzw', 'deflate'] } }, EVERY_SIZE);
+  // Damage in the last page, undecodable: LZW or Deflate on a base of two pages or more.
+  if (format === 'tiff' && kind === 'corrupt-later-page') return only('tiff', { tiff: { compressions: ['lzw', 'deflate'], minPages: 2 } }, EVERY_SIZE);
   // Damage in the last frame: animated GIFs (2 frames or more).
   if (format === 'gif' && kind === 'corrupt-later-frame') return only('gif', { gif: { families: ['animated'] } }, EVERY_SIZE);
   return only(format, {}, EVERY_SIZE);
 }
 
-/** TIFF kinds on a base of two pages or more: corrupt-later-page damages the last page. */
-const MULTI_PAGE_TIFF_DAMAGE = ['corrupt-later-page'];
-
 function damageKind(format: ImageFormat, kind: string): KindSpec {
-  const spec: KindSpec = { class: 'damaged', kind: `${format}-${kind}`, format, base: damageBase(format, kind), what: `a ${format.toUpperCase()} with ${DAMAGE_WHAT[`${format}-${kind}`] ?? kind}` };
-  if (format === 'tiff' && MULTI_PAGE_TIFF_DAMAGE.includes(kind)) spec.multiPage = true;
-  return spec;
-}
-
-/** The base image recipes of a kind: `s.base`, with at least two pages when `s.multiPage` (TIFF). */
-function baseRecipe(s: KindSpec): fc.Arbitrary<ImageRecipe> {
-  const arb = validImageRecipe(s.base);
-  if (!s.multiPage) return arb;
-  return arb.map((r) => {
-    if (r.format !== 'tiff') return r;
-    const o = { ...tiffOptionsOf(r), pages: Math.max(2, Number(r.options.pages ?? 1)) };
-    return { ...r, variant: tiffVariant(o), options: { ...r.options, pages: o.pages } };
-  });
+  return { class: 'damaged', kind: `${format}-${kind}`, format, base: damageBase(format, kind), what: `a ${format.toUpperCase()} with ${DAMAGE_WHAT[`${format}-${kind}`] ?? kind}` };
 }
 
 /**
@@ -172,9 +153,9 @@ export function invalidBodyRecipe(constraints: InvalidBodyConstraints = {}): fc.
   if (specs.length === 0) throw new Error('invalidBodyRecipe: no kind allowed');
   const perSpec = (s: KindSpec): fc.Arbitrary<InvalidBodyRecipe> => {
     if (!s.base) return fc.nat().map((seed) => (s.format ? { class: s.class, kind: s.kind, format: s.format, seed } : { class: s.class, kind: s.kind, seed }));
-    const onBase = fc.record({ seed: fc.nat(), base: baseRecipe(s) });
+    const onBase = fc.record({ seed: fc.nat(), base: validImageRecipe(s.base) });
     if (!isPositional(s)) return onBase.map(({ seed, base }) => ({ class: s.class, kind: s.kind, format: s.format, seed, base }));
-    return fc.record({ seed: fc.nat(), base: baseRecipe(s), at: cutPosition }).map(({ seed, base, at }) => ({ class: s.class, kind: s.kind, format: s.format, seed, base, at }));
+    return fc.record({ seed: fc.nat(), base: validImageRecipe(s.base), at: cutPosition }).map(({ seed, base, at }) => ({ class: s.class, kind: s.kind, format: s.format, seed, base, at }));
   };
   const perClass = INVALID_BODY_CLASSES.filter((c) => classes.includes(c))
     .map((c) => specs.filter((s) => s.class === c).map(perSpec))
