@@ -8,6 +8,7 @@
  * 8 KiB gives one row a strip for a 2,000-pixel-wide RGB page) came out with its next-IFD link and
  * strip table cut off.
  */
+import { TIFF_TYPE_SIZE } from './tiff-structure.js';
 
 export interface TiffOutEntry {
   tag: number;
@@ -31,8 +32,6 @@ export interface TiffOutPage {
  * writes each page's data, then its values, then its IFD (as libtiff does).
  */
 export type TiffWriteOrder = 'ifds-first' | 'page-by-page';
-
-const TYPE_SIZE: Record<number, number> = { 1: 1, 2: 1, 3: 2, 4: 4, 5: 8, 6: 1, 7: 1, 8: 2, 9: 4, 10: 8, 11: 4, 12: 8 };
 
 /** An entry of SHORT (3), LONG (4) or RATIONAL (5, pairs) values, or an ASCII (2) string with its NUL. */
 export function tiffEntry(tag: number, type: 2 | 3 | 4 | 5, values: readonly number[] | string, le: boolean): TiffOutEntry {
@@ -117,7 +116,7 @@ export function writeTiff(pages: readonly TiffOutPage[], le: boolean, order: Tif
       ...pg.chunks.map((c) => ({ tag: c.tag, type: 4, count: c.data.length, value: new Uint8Array(4 * c.data.length) })),
     ].sort((a, b) => a.tag - b.tag);
     for (const e of entries) {
-      if (e.value.length !== (TYPE_SIZE[e.type] ?? 1) * e.count) throw new Error(`writeTiff: tag ${e.tag} holds ${e.value.length} bytes for ${e.count} values of type ${e.type}`);
+      if (e.value.length !== (TIFF_TYPE_SIZE[e.type] ?? 1) * e.count) throw new Error(`writeTiff: tag ${e.tag} holds ${e.value.length} bytes for ${e.count} values of type ${e.type}`);
     }
     return { entries, chunks: pg.chunks, ifdAt: 0, valueAt: [], chunkAt: [] };
   });

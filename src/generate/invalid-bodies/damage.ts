@@ -12,11 +12,10 @@
  * the format's Debian tool (bench/damage-sample.ts for a large sample).
  *
  * Some kinds aim at the structure a server must bound-check rather than at the pixels: a cut
- * inside a PNG chunk header, a GIF image descriptor or a TIFF IFD's next-IFD link, a TIFF value
- * past the end, a bad CRC on a chunk other than IDAT. Where that
- * structure lies beyond what libvips reads (a chunk after the image data, IEND's CRC, an
- * XResolution libtiff ignores, the link after the last IFD) libvips decodes them; the test names
- * these, and damaged-image-rejected is a SHOULD for them as for every damage.
+ * inside a PNG chunk header or a GIF image descriptor, a TIFF value past the end, a bad CRC on a
+ * critical chunk other than IHDR and IDAT. Where that structure lies beyond what libvips reads (a
+ * chunk after the image data, IEND's CRC, an XResolution libtiff ignores) libvips decodes them;
+ * the test names these, and damaged-image-rejected is a SHOULD for them as for every damage.
  */
 import { walkGif } from '../images/gif-blocks.js';
 import { fillRandomBytes, randInt } from '../images/prng.js';
