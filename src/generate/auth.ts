@@ -174,6 +174,10 @@ function cookieHeader(pairs: readonly { name: string; value?: string }[]): strin
   return pairs.map((p) => (p.value === undefined ? p.name : `${p.name}=${p.value}`)).join('; ');
 }
 
+/** A way to send bad credentials: its name and its headers. */
+type BadVariant = [variant: string, headers: fc.Arbitrary<Record<string, string>>];
+const bad = (variant: string, headers: fc.Arbitrary<Record<string, string>>): BadVariant => [variant, headers];
+
 /**
  * A session's bad variants beyond a missing X-XSRF-TOKEN, each wrong in one way with everything
  * else as configured: the header differs from the XSRF token; the session's own cookies are left
@@ -194,7 +198,7 @@ function cookieHeader(pairs: readonly { name: string; value?: string }[]): strin
 function sessionVariants(
   session: NonNullable<SpecModel['security']['session']>,
   configured: Extract<Credential, { scheme: 'session' }> | undefined,
-): [string, fc.Arbitrary<Record<string, string>>][] {
+): BadVariant[] {
   const header = session.headerName.toLowerCase();
   const xsrf = (cookie: string, token: string) => ({ cookie: `${session.cookieName}=${cookie}`, [header]: token });
   if (!configured) {
@@ -234,9 +238,8 @@ function sessionVariants(
 }
 
 /** The bad Basic credentials: a wrong password, no base64, no colon, junk after valid base64. */
-function badBasicVariants(basic: string, c: Extract<Credential, { scheme: 'basic' }> | undefined): [string, fc.Arbitrary<Record<string, string>>][] {
+function badBasicVariants(basic: string, c: Extract<Credential, { scheme: 'basic' }> | undefined): BadVariant[] {
   const b64 = (s: string) => Buffer.from(s).toString('base64');
-  const bad = (variant: string, headers: fc.Arbitrary<Record<string, string>>): [string, fc.Arbitrary<Record<string, string>>] => [variant, headers];
   return [
     bad(
       'wrong password',
@@ -259,15 +262,14 @@ function badBasicVariants(basic: string, c: Extract<Credential, { scheme: 'basic
 }
 
 /** Every way to send bad credentials, whatever is configured: the variant's name and its headers. */
-function badAuthVariants(model: SpecModel, credentials: readonly Credential[]): [string, fc.Arbitrary<Record<string, string>>][] {
+function badAuthVariants(model: SpecModel, credentials: readonly Credential[]): BadVariant[] {
   const sec = model.security;
   const { basic, ticket: ticketWord, bearer: bearerWord } = schemeWords(model);
   const ticketPrefix = examplePrefix(sec.ticket?.example);
   const bearerPrefix = examplePrefix(sec.bearer?.example);
   const configured = <S extends Credential['scheme']>(s: S) => credentials.find((c): c is Extract<Credential, { scheme: S }> => c.scheme === s);
-  const bad = (variant: string, headers: fc.Arbitrary<Record<string, string>>): [string, fc.Arbitrary<Record<string, string>>] => [variant, headers];
 
-  const variants: [string, fc.Arbitrary<Record<string, string>>][] = [
+  const variants: BadVariant[] = [
     bad('no credentials', fc.constant({})),
     // A client whose credential came out empty; a server that splits the header at its space fails.
     bad('no credentials (an empty Authorization header)', fc.constant({ [AUTHORIZATION]: '' })),
