@@ -27,7 +27,7 @@ export interface VerifyPactRun {
   /** The suite's own requests (the image's save and restore); the verifier's are counted as interactions. */
   ownRequests: number;
   /** Verification stopped before its end (Ctrl-C): `results` holds the pacts verified before it. */
-  stop?: RunStop;
+  stop?: Pick<RunStop, 'kind' | 'reason'>;
 }
 
 function redactedPacts(results: PactResult[], redactor: Redactor): PactResult[] {
@@ -48,6 +48,7 @@ export function verifyPactReport(run: VerifyPactRun): Report {
   const { spec, config, target } = run;
   const redactor = new Redactor([...target.credentials.flatMap(secretsOf), ...(target.appToken ? [target.appToken] : [])], Redactor.sensitiveHeaderNames(spec.model));
   const pact = redactedPacts(run.results, redactor);
+  const requests = run.ownRequests + run.results.reduce((n, p) => n + p.interactions.length, 0);
   return {
     schemaVersion: 1,
     tool: { name: toolName, version: toolVersion },
@@ -66,12 +67,12 @@ export function verifyPactReport(run: VerifyPactRun): Report {
       authSchemes: target.credentials.slice(0, 1).map((c) => c.scheme),
       personId: target.personId ?? null,
     },
-    requests: run.ownRequests + run.results.reduce((n, p) => n + p.interactions.length, 0),
+    requests,
     rules: [],
     coverage: {},
     latency: new LatencyHistogram().summary(),
     pact,
-    ...(run.stop ? { stop: { ...run.stop, reason: redactor.text(run.stop.reason) } } : {}),
+    ...(run.stop ? { stop: { kind: run.stop.kind, reason: redactor.text(run.stop.reason), afterRequests: requests } } : {}),
     ...(run.restore ? { restore: { ...run.restore, message: redactor.text(run.restore.message) } } : {}),
     notes: ['verify-pact: Pact verification only, no conformance rules were run', ...run.notes.map((n) => redactor.text(n))],
   };

@@ -63,7 +63,7 @@ export async function verifyPactCommand(opts: VerifyPactCommandOptions): Promise
   let restore: ImageRestore | undefined;
   const results: PactResult[] = [];
   // The report files (with --report-dir): what was verified, the image's restore, a stop if any; the path of report.html.
-  const writeReport = async (extra: { stop?: RunStop }): Promise<string | undefined> => {
+  const writeReport = async (extra: { stop?: Pick<RunStop, 'kind' | 'reason'> }): Promise<string | undefined> => {
     if (opts.reportDir === undefined) return undefined;
     const report = verifyPactReport({ spec, config: opts.config, target, results, notes, started, durationMs: performance.now() - t0, ownRequests: session.requestCount, ...(restore ? { restore } : {}), ...extra });
     return (await writeReports(report, opts.reportDir)).html;
@@ -85,8 +85,7 @@ export async function verifyPactCommand(opts: VerifyPactCommandOptions): Promise
     // A signal turns whatever ended verification (the child stopped, a request cut) into the stop.
     if (!interrupt.signal.aborted) throw e;
     const stop = new InterruptedError(String(interrupt.signal.reason));
-    const afterRequests = session.requestCount + results.reduce((n, p) => n + p.interactions.length, 0);
-    const html = await writeReport({ stop: { kind: 'interrupted', reason: stop.message, afterRequests } });
+    const html = await writeReport({ stop: { kind: 'interrupted', reason: stop.message } });
     opts.out.write(`verification stopped: ${stop.message}${html ? `; report: ${html}` : ''}\n`);
     throw stop;
   } finally {

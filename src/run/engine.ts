@@ -79,9 +79,7 @@ async function runFamilies(s: RunState, all: readonly Family[]): Promise<void> {
       if (s.stop.kind === 'circuit-breaker') await shrinkAfterTrip(s, all);
     }
   }
-  if (!s.stop && s.signal?.aborted) {
-    s.stop = { kind: 'interrupted', reason: `interrupted by ${String(s.signal.reason ?? 'a signal')}`, afterRequests: s.exec.session.requestCount };
-  }
+  if (!s.stop && s.signal?.aborted) s.stop = interruptedStop(s);
   await keepFirstCases(s);
 }
 
@@ -225,9 +223,14 @@ async function verifyRunPacts(s: RunState, pacts: string): Promise<PactResult[]>
   } catch (e) {
     // After a signal, whatever ended verification (a SIGTERM to the process group also ends the verifier's child) is the stop.
     if (!(e instanceof InterruptedError) && !s.signal?.aborted) throw e;
-    s.stop = { kind: 'interrupted', reason: `interrupted by ${String(s.signal?.reason ?? 'a signal')}`, afterRequests: s.exec.session.requestCount };
+    s.stop = interruptedStop(s);
   }
   return pact;
+}
+
+/** The stop of a run a signal ended. */
+function interruptedStop(s: RunState): RunStop {
+  return { kind: 'interrupted', reason: `interrupted by ${String(s.signal?.reason ?? 'a signal')}`, afterRequests: s.exec.session.requestCount };
 }
 
 /** Puts the person's image back (also after an error or a stop) and says what became of it. */
