@@ -6,7 +6,7 @@
  * server that trusts libvips alone; damaged-image-rejected (SHOULD) catches the last three.
  * Then the positions of the structure a walk must bound-check (each a crash, 500, where a walk
  * reads a field on trust: a PNG chunk header, a GIF image descriptor, a JPEG segment header or
- * SOF, a TIFF IFD's next-IFD link, a TIFF page's ImageLength; the JPEG ones are incomplete
+ * SOF, a TIFF page's ImageLength; the JPEG ones are incomplete
  * headers, the missing ImageLength a zero dimension) and the damage a server that looks
  * at part of the file accepts (a CRC checked on IHDR and IDAT only, the first GIF frame or TIFF
  * page only, only the TIFF tags needed to decode).
